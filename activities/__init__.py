@@ -1,0 +1,1 @@
+"""The activity library: content as data (library/*.yaml), its schema, and pure engines per kind."""

@@ -1,0 +1,206 @@
+"""The session frame as a pure state machine: phase, the facilitator's message, passes, pause signals.
+
+Same contract as the activity engines (docs/ENGINE_CONTRACT.md): `apply(state, command, now)`
+returns `(new_state, effects)` or raises `Rejected`; no Flask, no DB, no clock.
+"""
+from __future__ import annotations
+
+import copy
+
+from activities.engine import Rejected
+
+PHASES = ("lobby", "running", "paused", "ended")
+NEXT_PHASES = {
+    "lobby": {"running", "ended"},
+    "running": {"paused", "ended"},
+    "paused": {"running", "ended"},
+    "ended": set(),
+}
+MESSAGE_MAX = 500
+NOTE_MAX = 200
+DEFAULT_PAUSE_NOTE = "Let's take a short pause together. Breathe, stretch, look around the room."
+OPEN_SIGNALS_KEPT = 200
+
+
+def new_state() -> dict:
+    return {
+        "phase": "lobby",
+        "message": "",
+        "pause_note": "",
+        "show_names": False,
+        "members": [],  # admitted members: {"id", "name", "in_room"}
+        "passes": [],  # member ids who passed on the current message
+        "signals": [],  # private "I need a pause" signals; facilitators only
+        "next_signal": 1,
+    }
+
+
+def _member(state: dict, member_id: str | None) -> dict:
+    for m in state["members"]:
+        if m["id"] == member_id:
+            return m
+    raise Rejected("That person is not in the session.")
+
+
+def _acting_member(state: dict, command: dict) -> dict:
+    """The member a command is about: a participant acts for themselves, a facilitator for anyone."""
+    actor = command["actor"]
+    if actor["role"] == "participant":
+        if command.get("member") not in (None, actor["id"]):
+            raise Rejected("You can only do this for yourself.")
+        return _member(state, actor["id"])
+    if actor["role"] in ("facilitator", "system"):
+        return _member(state, command.get("member"))
+    raise Rejected("Not allowed.")
+
+
+def _require(command: dict, *roles: str) -> None:
+    if command["actor"]["role"] not in roles:
+        raise Rejected("Only a facilitator can do that." if "facilitator" in roles else "Not allowed.")
+
+
+def _text(command: dict, field: str, limit: int) -> str:
+    value = command.get(field, "")
+    if not isinstance(value, str):
+        raise Rejected("That text is not valid.")
+    value = value.strip()
+    if len(value) > limit:
+        raise Rejected(f"Please keep it under {limit} characters.")
+    return value
+
+
+def set_phase(state: dict, command: dict, now: float) -> list[dict]:
+    _require(command, "facilitator")
+    to = command.get("to")
+    if to not in PHASES:
+        raise Rejected("Unknown session state.")
+    if to not in NEXT_PHASES[state["phase"]]:
+        raise Rejected(f"The session cannot go from {state['phase']} to {to}.")
+    state["phase"] = to
+    state["pause_note"] = (_text(command, "note", NOTE_MAX) or DEFAULT_PAUSE_NOTE) if to == "paused" else ""
+    return [{"type": "phase", "phase": to}]
+
+
+def set_message(state: dict, command: dict, now: float) -> list[dict]:
+    _require(command, "facilitator")
+    state["message"] = _text(command, "text", MESSAGE_MAX)
+    state["passes"] = []
+    return [{"type": "touched", "members": "all"}]
+
+
+def pass_turn(state: dict, command: dict, now: float) -> list[dict]:
+    member = _acting_member(state, command)
+    if member["id"] not in state["passes"]:
+        state["passes"].append(member["id"])
+    return [{"type": "touched", "members": [member["id"]]}]
+
+
+def pause_signal(state: dict, command: dict, now: float) -> list[dict]:
+    member = _acting_member(state, command)
+    for sig in state["signals"]:
+        if sig["member"] == member["id"] and sig["ack_at"] is None:
+            return []  # already waiting for a facilitator: a second tap changes nothing
+    sig = {"id": state["next_signal"], "member": member["id"], "name": member["name"], "kind": "pause",
+           "at": now, "ack_at": None, "ack_note": ""}
+    state["next_signal"] += 1
+    state["signals"] = (state["signals"] + [sig])[-OPEN_SIGNALS_KEPT:]
+    return [{"type": "alert", "kind": "pause", "member": member["id"], "signal": sig["id"]},
+            {"type": "touched", "members": [member["id"]]}]
+
+
+def ack_signal(state: dict, command: dict, now: float) -> list[dict]:
+    _require(command, "facilitator")
+    note = _text(command, "note", NOTE_MAX)
+    for sig in state["signals"]:
+        if sig["id"] == command.get("signal"):
+            if sig["ack_at"] is not None:
+                raise Rejected("That signal was already answered.")
+            sig["ack_at"], sig["ack_note"] = now, note
+            return [{"type": "touched", "members": [sig["member"]]}]
+    raise Rejected("That signal is no longer there.")
+
+
+def show_names(state: dict, command: dict, now: float) -> list[dict]:
+    _require(command, "facilitator")
+    state["show_names"] = bool(command.get("on"))
+    return []
+
+
+def member_join(state: dict, command: dict, now: float) -> list[dict]:
+    _require(command, "system")
+    member = command.get("member_info") or {}
+    if not isinstance(member.get("id"), str) or not isinstance(member.get("name"), str):
+        raise Rejected("Member details are missing.")
+    if any(m["id"] == member["id"] for m in state["members"]):
+        return []
+    state["members"].append({"id": member["id"], "name": member["name"], "in_room": bool(member.get("in_room"))})
+    return [{"type": "touched", "members": [member["id"]]}]
+
+
+def member_leave(state: dict, command: dict, now: float) -> list[dict]:
+    _require(command, "system")
+    member_id = command.get("member")
+    state["members"] = [m for m in state["members"] if m["id"] != member_id]
+    state["passes"] = [p for p in state["passes"] if p != member_id]
+    state["signals"] = [s for s in state["signals"] if s["member"] != member_id]
+    return []
+
+
+COMMANDS = {
+    "set_phase": set_phase,
+    "set_message": set_message,
+    "pass": pass_turn,
+    "pause_signal": pause_signal,
+    "ack_signal": ack_signal,
+    "show_names": show_names,
+    "member_join": member_join,
+    "member_leave": member_leave,
+}
+
+
+def apply(state: dict, command: dict, now: float) -> tuple[dict, list[dict]]:
+    handler = COMMANDS.get(command.get("type"))
+    if handler is None:
+        raise Rejected("Unknown command.")
+    if state["phase"] == "ended" and command["type"] not in ("member_leave",):
+        raise Rejected("This session has ended.")
+    new = copy.deepcopy(state)
+    return new, handler(new, command, now)
+
+
+# ---- views ----------------------------------------------------------------------------------
+
+
+def facilitator_view(state: dict) -> dict:
+    return {
+        "phase": state["phase"],
+        "message": state["message"],
+        "pause_note": state["pause_note"],
+        "show_names": state["show_names"],
+        "members": state["members"],
+        "passes": state["passes"],
+        "signals": [s for s in state["signals"] if s["ack_at"] is None],
+    }
+
+
+def participant_view(state: dict, member_id: str) -> dict:
+    mine = [s for s in state["signals"] if s["member"] == member_id]
+    last = mine[-1] if mine else None
+    return {
+        "phase": state["phase"],
+        "message": state["message"],
+        "pause_note": state["pause_note"],
+        "passed": member_id in state["passes"],
+        "signal": None if last is None else {"acknowledged": last["ack_at"] is not None, "note": last["ack_note"]},
+    }
+
+
+def display_view(state: dict) -> dict:
+    return {
+        "phase": state["phase"],
+        "message": state["message"],
+        "pause_note": state["pause_note"],
+        "show_names": state["show_names"],
+        "names": [m["name"] for m in state["members"]] if state["show_names"] else [],
+        "count": len(state["members"]),
+    }

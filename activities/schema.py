@@ -1,0 +1,218 @@
+"""The activity file schema: one YAML file per activity, validated before anything runs.
+
+The same parsed `Activity` feeds the live screens, the facilitator guide and the worksheet.
+Kind-specific settings are validated by the model registered for that kind in `SETTINGS`.
+"""
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+FIELD_ID = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+
+Text = Annotated[str, Field(min_length=1, max_length=2000)]
+Line = Annotated[str, Field(min_length=1, max_length=300)]
+Audience = Literal["private", "facilitators", "group"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Step(Strict):
+    """One step of the facilitator's script."""
+
+    minutes: Annotated[int, Field(ge=0, le=180)]
+    text: Text
+    say: Annotated[str, Field(max_length=2000)] = ""  # words the facilitator may read aloud
+
+
+class GroupSize(Strict):
+    min: Annotated[int, Field(ge=1, le=500)] = 2
+    max: Annotated[int, Field(ge=1, le=500)] = 16
+
+    @model_validator(mode="after")
+    def _ordered(self) -> GroupSize:
+        if self.min > self.max:
+            raise ValueError("min must not exceed max")
+        return self
+
+
+# ---- kind-specific settings -------------------------------------------------------------
+
+
+class RoundSettings(Strict):
+    order: Literal["seating", "random", "volunteers", "hand", "progressive"] = "seating"
+    turn_seconds: Annotated[int, Field(ge=10, le=1800)] = 120
+    prompt: Line  # what each person speaks to on their turn
+
+
+class FormField(Strict):
+    id: str
+    type: Literal["emotion", "scale", "short_text", "long_text", "list"]
+    label: Line
+    help: Annotated[str, Field(max_length=500)] = ""
+    audience: Audience = "facilitators"
+    required: bool = False
+    min_label: Annotated[str, Field(max_length=60)] = ""  # scale: what 0 means
+    max_label: Annotated[str, Field(max_length=60)] = ""  # scale: what 10 means
+    max_items: Annotated[int, Field(ge=1, le=20)] = 5  # list: how many entries
+    distress_alert: bool = False  # scale: alert facilitators at or above the group threshold
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, v: str) -> str:
+        if not FIELD_ID.match(v):
+            raise ValueError("field id must be lower_snake_case, starting with a letter")
+        return v
+
+    @model_validator(mode="after")
+    def _alert_only_on_scale(self) -> FormField:
+        if self.distress_alert and self.type != "scale":
+            raise ValueError("distress_alert is only allowed on a scale field")
+        return self
+
+
+class FormSettings(Strict):
+    fields: Annotated[list[FormField], Field(min_length=1, max_length=20)]
+    go_around: bool = False  # read answers aloud in a round after writing
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> FormSettings:
+        ids = [f.id for f in self.fields]
+        if len(ids) != len(set(ids)):
+            raise ValueError("field ids must be unique")
+        return self
+
+
+class PacerPhase(Strict):
+    label: Literal["in", "hold", "out", "rest"]
+    seconds: Annotated[int, Field(ge=1, le=20)]
+
+
+class SenseStep(Strict):
+    count: Annotated[int, Field(ge=1, le=10)]
+    prompt: Line
+
+
+class PacerSettings(Strict):
+    mode: Literal["breathing", "senses"] = "breathing"
+    pattern: list[PacerPhase] = []
+    cycles: Annotated[int, Field(ge=1, le=60)] = 6
+    senses: list[SenseStep] = []
+    step_seconds: Annotated[int, Field(ge=5, le=300)] = 40  # senses: time per step
+
+    @model_validator(mode="after")
+    def _mode_fields(self) -> PacerSettings:
+        if self.mode == "breathing" and not self.pattern:
+            raise ValueError("breathing mode needs a pattern")
+        if self.mode == "senses" and not self.senses:
+            raise ValueError("senses mode needs senses steps")
+        return self
+
+
+class InfoSection(Strict):
+    heading: Line
+    body: Text
+
+
+class InfoSettings(Strict):
+    sections: Annotated[list[InfoSection], Field(min_length=1, max_length=12)]
+    reflection: list[Line] = []  # optional questions to think about
+
+
+class PairsSettings(Strict):
+    exercise: Literal["listening", "roleplay", "repair"]
+    group: Literal["pairs", "triads"] = "triads"
+    roles: Annotated[list[Line], Field(min_length=2, max_length=3)]
+    round_minutes: Annotated[int, Field(ge=1, le=60)] = 6
+    listener_prompts: list[Line] = []
+    observer_checklist: list[Line] = []
+    repair_steps: list[Line] = []
+    scenarios: list[Text] = []
+
+
+class CardsSettings(Strict):
+    mode: Literal["feedback", "appreciations", "istatement"]
+    templates: Annotated[list[Line], Field(min_length=1, max_length=8)]
+    anonymity: Literal["named", "facilitators", "anonymous"] = "named"
+    worked_example: Annotated[str, Field(max_length=1000)] = ""
+    max_chars: Annotated[int, Field(ge=40, le=1000)] = 400
+
+
+SETTINGS: dict[str, type[Strict]] = {
+    "round": RoundSettings,
+    "form": FormSettings,
+    "pacer": PacerSettings,
+    "info": InfoSettings,
+    "pairs": PairsSettings,
+    "cards": CardsSettings,
+}
+
+
+class ActivityBase(Strict):
+    """Fields every activity has, whatever its kind."""
+
+    slug: str
+    title: Line
+    category: Literal["frame", "skill", "reflection", "psychoeducation"]
+    summary: Annotated[str, Field(min_length=1, max_length=160)]
+    purpose: Text
+    intro: Text  # a short plain introduction for participants (worksheet, participant screen)
+    duration: Annotated[int, Field(ge=1, le=240)]
+    group_size: GroupSize = GroupSize()
+    materials: list[Line] = []
+    content_note: Annotated[str, Field(max_length=1000)] = ""
+    steps: Annotated[list[Step], Field(min_length=1, max_length=30)]
+    prompts: Annotated[list[Line], Field(min_length=1, max_length=20)]
+    safety_notes: list[Text] = []
+    debrief: list[Line] = []
+    hybrid_notes: list[Text] = []
+
+    @field_validator("slug")
+    @classmethod
+    def _slug(cls, v: str) -> str:
+        if not SLUG.match(v) or len(v) > 60:
+            raise ValueError("slug must be lowercase words joined by hyphens, at most 60 characters")
+        return v
+
+
+class RoundActivity(ActivityBase):
+    kind: Literal["round"]
+    settings: RoundSettings
+
+
+class FormActivity(ActivityBase):
+    kind: Literal["form"]
+    settings: FormSettings
+
+
+class PacerActivity(ActivityBase):
+    kind: Literal["pacer"]
+    settings: PacerSettings
+
+
+class InfoActivity(ActivityBase):
+    kind: Literal["info"]
+    settings: InfoSettings
+
+
+class PairsActivity(ActivityBase):
+    kind: Literal["pairs"]
+    settings: PairsSettings
+
+
+class CardsActivity(ActivityBase):
+    kind: Literal["cards"]
+    settings: CardsSettings
+
+
+Activity = Annotated[
+    Union[RoundActivity, FormActivity, PacerActivity, InfoActivity, PairsActivity, CardsActivity],
+    Field(discriminator="kind"),
+]
+ActivityAdapter: TypeAdapter[Activity] = TypeAdapter(Activity)
+KINDS = tuple(SETTINGS)

@@ -1,0 +1,49 @@
+"""The application factory: config, extensions, blueprints, security headers, Socket.IO last."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+from core import config
+from core.extensions import csrf, db, login_manager, socketio
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    app = Flask(__name__, static_folder=str(config.ROOT / "static"), static_url_path="/static")
+    app.config.update(config.from_environment())
+    app.config.update(overrides or {})
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+
+    db.init_app(app)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+
+    from core import auth, headers, cli  # noqa: F401  (registers loaders and hooks)
+    from core import events  # noqa: F401  (registers shared Socket.IO events)
+    from facilitator import bp as facilitator_bp
+    from participant import bp as participant_bp
+
+    app.register_blueprint(facilitator_bp)
+    app.register_blueprint(participant_bp)
+    app.before_request(auth.enforce_idle_timeout)
+    headers.install(app)
+    cli.install(app)
+
+    if app.config["BEHIND_PROXY"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+
+    socketio.init_app(
+        app,
+        async_mode=app.config["ASYNC_MODE"],
+        message_queue=app.config["REDIS_URL"],
+        cors_allowed_origins=app.config["ALLOWED_ORIGINS"],
+        max_http_buffer_size=64 * 1024,
+        ping_interval=20,
+        ping_timeout=20,
+        manage_session=False,
+    )
+    return app

@@ -1,0 +1,84 @@
+"""`flask` commands: migrate the database, print the one-time setup link, create a facilitator."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from sqlalchemy import func, select, update
+
+from core import migrate
+from core.extensions import db
+from core.models import Facilitator, OneTimeToken, utcnow
+from core.security import hash_password, new_token, token_hash
+
+db_cli = AppGroup("db", help="Database schema.")
+
+
+@db_cli.command("upgrade")
+def db_upgrade() -> None:
+    """Bring the database schema up to date."""
+    migrate.upgrade(current_app.config["DATABASE_URL"])
+    click.echo("Database is up to date.")
+
+
+@db_cli.command("revision")
+@click.option("-m", "--message", required=True)
+def db_revision(message: str) -> None:
+    """Write a new migration from the models (for developers)."""
+    migrate.revision(current_app.config["DATABASE_URL"], message)
+
+
+def base_url() -> str:
+    return current_app.config["PUBLIC_URL"] or "http://127.0.0.1:5000"
+
+
+def new_setup_link() -> str | None:
+    """A fresh one-time setup link while no facilitator exists; older setup links stop working."""
+    if db.session.execute(select(func.count()).select_from(Facilitator)).scalar_one():
+        return None
+    token = new_token()
+    with db.transaction() as s:
+        s.execute(update(OneTimeToken).where(OneTimeToken.purpose == "setup", OneTimeToken.used_at.is_(None))
+                  .values(used_at=utcnow()))
+        minutes = current_app.config["SETUP_LINK_MINUTES"]
+        s.add(OneTimeToken(purpose="setup", token_hash=token_hash(token),
+                           expires_at=utcnow() + timedelta(minutes=minutes)))
+    return f"{base_url()}/setup/{token}"
+
+
+@click.command("setup-link")
+def setup_link() -> None:
+    """Print a one-time link to create the first facilitator account (only while none exists)."""
+    link = new_setup_link()
+    if link is None:
+        click.echo(f"Secure Base is set up. Sign in at {base_url()}/login")
+        return
+    minutes = current_app.config["SETUP_LINK_MINUTES"]
+    click.echo("\nNo facilitator account exists yet. Open this one-time link within "
+               f"{minutes} minutes to create yours:\n\n    {link}\n")
+
+
+@click.command("create-facilitator")
+@click.option("--name", prompt=True)
+@click.option("--email", prompt=True)
+@click.password_option()
+def create_facilitator(name: str, email: str, password: str) -> None:
+    """Create a facilitator account from the command line."""
+    from facilitator.accounts import AccountError, create_account
+
+    try:
+        create_account(name, email, password)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Facilitator {email.strip().lower()} created.")
+
+
+def install(app: Flask) -> None:
+    from activities.cli import activities_cli
+
+    app.cli.add_command(db_cli)
+    app.cli.add_command(setup_link)
+    app.cli.add_command(create_facilitator)
+    app.cli.add_command(activities_cli)

@@ -1,0 +1,123 @@
+"""The live hub: apply a command to a session's state document, commit it, broadcast per-audience views.
+
+Every change to a live session goes through `execute`. It runs the pure engine, writes the new
+state with a version check (optimistic concurrency: two processes can never both win), records
+the idempotency key in the same transaction, and only after the commit emits the views.
+"""
+from __future__ import annotations
+
+import logging
+import time
+
+from sqlalchemy import select, update
+
+from activities.engine import Rejected
+from core import views
+from core.extensions import db, socketio
+from core.models import CommandReceipt, GroupSession, LiveState, utcnow
+from core.state import dispatch, initial_state
+
+log = logging.getLogger(__name__)
+MAX_RETRIES = 8
+
+
+def rooms(session_id: int) -> dict[str, str]:
+    return {
+        "facilitators": f"s{session_id}:fac",
+        "participants": f"s{session_id}:part",
+        "display": f"s{session_id}:display",
+    }
+
+
+def participant_room(participant_id: int) -> str:
+    return f"p{participant_id}"
+
+
+def load_state(session_id: int) -> tuple[dict, int]:
+    """The current state and version; a session that never went live gets a fresh lobby state."""
+    row = db.session.get(LiveState, session_id)
+    if row is None:
+        return initial_state(), 0
+    return row.state, row.version
+
+
+def _write(session_id: int, old_version: int, state: dict) -> bool:
+    s = db.session()
+    if old_version == 0 and s.get(LiveState, session_id) is None:
+        s.add(LiveState(session_id=session_id, version=1, state=state, updated_at=utcnow()))
+        s.flush()
+        return True
+    result = s.execute(
+        update(LiveState)
+        .where(LiveState.session_id == session_id, LiveState.version == old_version)
+        .values(state=state, version=old_version + 1, updated_at=utcnow())
+    )
+    return result.rowcount == 1
+
+
+def _receipt(session_id: int, key: str) -> dict | None:
+    found = db.session.execute(
+        select(CommandReceipt.ack).where(CommandReceipt.session_id == session_id, CommandReceipt.key == key)
+    ).scalar_one_or_none()
+    return found
+
+
+def execute(session: GroupSession, command: dict, key: str | None = None) -> dict:
+    """Apply one command; returns the ack. Retries on a concurrent write; answers repeats from the receipt."""
+    for _attempt in range(MAX_RETRIES):
+        with db.transaction() as s:
+            if key and (previous := _receipt(session.id, key)) is not None:
+                return previous
+            state, version = load_state(session.id)
+            try:
+                new_state, effects = dispatch(state, command, time.time())
+            except Rejected as exc:
+                ack = {"ok": False, "error": exc.reason}
+                if key:
+                    s.add(CommandReceipt(session_id=session.id, key=key, ack=ack))
+                return ack
+            if not _write(session.id, version, new_state):
+                s.rollback()
+                continue
+            ack = {"ok": True, "version": version + 1}
+            if key:
+                s.add(CommandReceipt(session_id=session.id, key=key, ack=ack))
+        broadcast(session, new_state, version + 1, effects)
+        return ack
+    log.warning("live: gave up after %d concurrent-write retries (session %s)", MAX_RETRIES, session.id)
+    return {"ok": False, "error": "The session is busy. Please try again."}
+
+
+def broadcast(session: GroupSession, state: dict, version: int, effects: list[dict]) -> None:
+    """The one broadcaster: each audience's view is computed once and sent to that audience only."""
+    r = rooms(session.id)
+    socketio.emit("view", views.facilitator(session, state, version), to=r["facilitators"])
+    socketio.emit("view", views.display(session, state, version), to=r["display"])
+    for member in state["members"]:
+        if member["in_room"]:
+            continue
+        pid = int(member["id"][1:])
+        socketio.emit("view", views.participant(session, state, version, member["id"]), to=participant_room(pid))
+    for effect in effects:
+        if effect.get("type") == "alert":
+            socketio.emit("alert", views.alert(state, effect), to=r["facilitators"])
+
+
+def snapshot(session: GroupSession, role: str, member_id: str | None = None) -> dict:
+    state, version = load_state(session.id)
+    if role == "facilitator":
+        return views.facilitator(session, state, version)
+    if role == "display":
+        return views.display(session, state, version)
+    return views.participant(session, state, version, member_id or "")
+
+
+def system(session: GroupSession, command: dict) -> dict:
+    """A command the server issues on its own behalf (a member admitted or removed)."""
+    return execute(session, {**command, "actor": {"role": "system", "id": None}})
+
+
+def refresh(session: GroupSession) -> None:
+    """Re-send the current views (the session's settings changed, e.g. a new join code)."""
+    state, version = load_state(session.id)
+    broadcast(session, state, version, [])

@@ -1,0 +1,136 @@
+"""Who is in a session: joining, the waiting room, admitting, removing, presence on the console."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import delete, select
+
+from core import audit, live
+from core.extensions import db, socketio
+from core.models import Connection, GroupSession, Participant, utcnow
+from core.security import new_token, token_hash
+
+PRESENCE_FRESH = timedelta(seconds=75)  # clients ping every 25 s; three missed pings means offline
+
+
+def join(session: GroupSession, display_name: str) -> tuple[Participant, str]:
+    """Create a participant who has accepted the agreements; returns them and their secret credential."""
+    secret = new_token(32)
+    with db.transaction() as s:
+        p = Participant(session_id=session.id, display_name=display_name, credential_hash=token_hash(secret),
+                        consent_at=utcnow(), status="waiting")
+        s.add(p)
+        s.flush()
+        audit.record("join", session=session, actor="participant", actor_id=p.id)
+    if session.auto_admit and not session.locked:
+        admit(session, p, facilitator_id=None)
+    else:
+        push(session)
+    return p, secret
+
+
+def holder_of(session: GroupSession, secret: str | None) -> Participant | None:
+    """Whoever this credential belongs to in this session, including someone removed."""
+    if not secret or len(secret) > 100:
+        return None
+    p = db.session.execute(
+        select(Participant).where(Participant.credential_hash == token_hash(secret))
+    ).scalar_one_or_none()
+    return p if p is not None and p.session_id == session.id else None
+
+
+def participant_by_secret(session: GroupSession, secret: str | None) -> Participant | None:
+    """The participant this credential admits, or None: a removed participant's credential is dead."""
+    p = holder_of(session, secret)
+    return None if p is None or p.status in ("removed", "left") else p
+
+
+def admit(session: GroupSession, p: Participant, facilitator_id: int | None) -> None:
+    if p.status != "waiting":
+        return
+    with db.transaction():
+        p = db.session.merge(p)
+        p.status, p.admitted_at = "admitted", utcnow()
+        audit.record("admit", session=session, actor="facilitator" if facilitator_id else "system",
+                     actor_id=facilitator_id, target=f"participant:{p.id}")
+    live.system(session, {"type": "member_join",
+                          "member_info": {"id": p.member_id, "name": p.display_name, "in_room": p.in_room}})
+    socketio.emit("status", {"status": "admitted"}, to=live.participant_room(p.id))
+    push(session)
+
+
+def add_in_room(session: GroupSession, name: str, facilitator_id: int) -> Participant:
+    """A member in the room without a device: the facilitator acts for them."""
+    with db.transaction() as s:
+        p = Participant(session_id=session.id, display_name=name, in_room=True, status="waiting")
+        s.add(p)
+        s.flush()
+    admit(session, p, facilitator_id)
+    return p
+
+
+def remove(session: GroupSession, p: Participant, facilitator_id: int) -> None:
+    """Revoke at once: the credential stops working (its hash is kept only to recognise and refuse it),
+    sockets are cut, views stop."""
+    with db.transaction() as s:
+        p = s.merge(p)
+        p.status, p.removed_at = "removed", utcnow()
+        sids = list(s.execute(select(Connection.sid).where(Connection.participant_id == p.id)).scalars())
+        s.execute(delete(Connection).where(Connection.participant_id == p.id))
+        audit.record("remove", session=session, actor="facilitator", actor_id=facilitator_id,
+                     target=f"participant:{p.id}")
+    _cut(session, p, sids, "removed")
+
+
+def leave(session: GroupSession, p: Participant) -> None:
+    """The participant leaves for good on this device; like a removal, but their own choice."""
+    with db.transaction() as s:
+        p = s.merge(p)
+        p.status = "left"
+        sids = list(s.execute(select(Connection.sid).where(Connection.participant_id == p.id)).scalars())
+        s.execute(delete(Connection).where(Connection.participant_id == p.id))
+        audit.record("leave", session=session, actor="participant", actor_id=p.id)
+    _cut(session, p, sids, "left")
+
+
+def _cut(session: GroupSession, p: Participant, sids: list[str], status: str) -> None:
+    room = live.participant_room(p.id)
+    socketio.emit("status", {"status": status}, to=room)
+    socketio.close_room(room)
+    for sid in sids:
+        socketio.server.disconnect(sid, namespace="/")
+    live.system(session, {"type": "member_leave", "member": p.member_id})
+    push(session)
+
+
+def presence(session: GroupSession) -> dict[int, str]:
+    """participant id -> "here" | "away" for everyone with a fresh connection."""
+    fresh = utcnow() - PRESENCE_FRESH
+    rows = db.session.execute(
+        select(Connection.participant_id, Connection.presence)
+        .where(Connection.session_id == session.id, Connection.participant_id.is_not(None),
+               Connection.seen_at >= fresh)
+    ).all()
+    result: dict[int, str] = {}
+    for pid, state in rows:
+        if result.get(pid) != "here":
+            result[pid] = state
+    return result
+
+
+def payload(session: GroupSession) -> dict:
+    """The console's roster: facilitators only."""
+    seen = presence(session)
+    people = db.session.execute(
+        select(Participant).where(Participant.session_id == session.id,
+                                  Participant.status.in_(("waiting", "admitted")))
+        .order_by(Participant.created_at, Participant.id)
+    ).scalars()
+    rows = [{"id": p.id, "name": p.display_name, "status": p.status, "in_room": p.in_room,
+             "presence": "room" if p.in_room else seen.get(p.id, "offline")} for p in people]
+    return {"participants": rows, "locked": session.locked, "auto_admit": session.auto_admit,
+            "waiting": sum(1 for r in rows if r["status"] == "waiting")}
+
+
+def push(session: GroupSession) -> None:
+    socketio.emit("roster", payload(session), to=live.rooms(session.id)["facilitators"])

@@ -1,0 +1,7 @@
+"""Facilitator blueprint: accounts, groups, sessions, the live console and the room display."""
+from flask import Blueprint
+
+bp = Blueprint("facilitator", __name__, template_folder="templates", static_folder="static",
+               static_url_path="/static/facilitator")
+
+from . import routes, events  # noqa: E402,F401

@@ -1,0 +1,48 @@
+"""Session pages for facilitators: the live console, the printable join page, rotate, end."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from core import links
+from core.auth import session_or_404
+from facilitator import bp
+from facilitator import sessions as ops
+from facilitator.forms import ActionForm
+
+
+@bp.route("/sessions/<int:session_id>/console")
+@login_required
+def console(session_id: int):
+    gs = session_or_404(session_id)
+    ops.mark_live(gs)
+    return render_template("facilitator/console.html", gs=gs, group=gs.group, action=ActionForm(),
+                           join=links.join_info(gs), display_url=links.display_url(gs))
+
+
+@bp.route("/sessions/<int:session_id>/join-sheet")
+@login_required
+def join_sheet(session_id: int):
+    """A printable page with the QR code and the short code, large, for the room."""
+    gs = session_or_404(session_id)
+    return render_template("facilitator/join_sheet.html", gs=gs, join=links.join_info(gs))
+
+
+@bp.post("/sessions/<int:session_id>/rotate")
+@login_required
+def rotate(session_id: int):
+    gs = session_or_404(session_id)
+    if ActionForm().validate_on_submit():
+        ops.rotate(gs, current_user)
+        flash("New join link and code made. The old ones no longer work; people already here stay.", "ok")
+    return redirect(url_for("facilitator.console", session_id=gs.id))
+
+
+@bp.post("/sessions/<int:session_id>/end")
+@login_required
+def end(session_id: int):
+    gs = session_or_404(session_id)
+    if ActionForm().validate_on_submit():
+        ops.end(gs, current_user)
+        flash("The session has ended.", "ok")
+    return redirect(url_for("facilitator.group", group_id=gs.group_id))

@@ -1,0 +1,194 @@
+"""Facilitator pages: first-time setup, sign in/out, groups, co-facilitator invitations."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from core import links, ratelimit
+from core.auth import group_or_404
+from core.models import GroupSession
+from core.extensions import db
+from facilitator import bp
+from facilitator import sessions as ops
+from facilitator.accounts import (AccountError, accept_invite, authenticate, complete_setup, create_account,
+                                  create_invite, end_all_logins, mark_login, redeem)
+from facilitator.forms import AccountForm, ActionForm, GroupForm, LoginForm, SessionForm
+
+LOGIN_LIMIT = (8, timedelta(minutes=10))  # attempts per email+address in the window
+
+
+def _client_address() -> str:
+    return request.remote_addr or "unknown"
+
+
+def _start_login(f) -> None:
+    session.clear()  # a fresh session on login: nothing from before carries over
+    login_user(f)
+    session.permanent = False
+    import time
+
+    session["seen"] = int(time.time())
+    mark_login(f)
+
+
+@bp.route("/setup/<token>", methods=["GET", "POST"])
+def setup(token: str):
+    if redeem("setup", token) is None:
+        return render_template("facilitator/setup_used.html"), 410
+    form = AccountForm()
+    if form.validate_on_submit():
+        try:
+            f = complete_setup(token, form.name.data, form.email.data, form.password.data)
+        except AccountError as exc:
+            flash(str(exc), "error")
+        else:
+            _start_login(f)
+            flash("Welcome to Secure Base. Start by creating your first group.", "ok")
+            return redirect(url_for("facilitator.dashboard"))
+    return render_template("facilitator/setup.html", form=form)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("facilitator.dashboard"))
+    form = LoginForm()
+    if session.pop("idle_logout", False):
+        flash("You were signed out after a period of inactivity.", "info")
+    if form.validate_on_submit():
+        key = f"login:{_client_address()}:{form.email.data.strip().lower()}"
+        if not ratelimit.attempt(key, *LOGIN_LIMIT):
+            flash("Too many sign-in attempts. Please wait a few minutes and try again.", "error")
+            return render_template("facilitator/login.html", form=form), 429
+        f = authenticate(form.email.data, form.password.data)
+        if f is None:
+            flash("That email and password do not match an account.", "error")
+        else:
+            _start_login(f)
+            return redirect(url_for("facilitator.dashboard"))
+    return render_template("facilitator/login.html", form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    """Sign out everywhere: the epoch bump kills every copy of the login cookie and every socket."""
+    if ActionForm().validate_on_submit():
+        from core.sockets import disconnect_facilitator
+
+        f = current_user._get_current_object()
+        end_all_logins(f)
+        disconnect_facilitator(f.id)
+        logout_user()
+        session.clear()
+        flash("You are signed out.", "ok")
+    return redirect(url_for("facilitator.login"))
+
+
+@bp.route("/groups")
+@login_required
+def dashboard():
+    return render_template("facilitator/dashboard.html", groups=ops.groups_of(current_user), form=GroupForm())
+
+
+@bp.post("/groups")
+@login_required
+def create_group():
+    form = GroupForm()
+    if not form.validate_on_submit():
+        return render_template("facilitator/dashboard.html", groups=ops.groups_of(current_user), form=form), 400
+    g = ops.create_group(current_user, form.name.data, form.description.data, form.agreements.data,
+                         form.retention_days.data)
+    ops.update_group(g, distress_threshold=form.distress_threshold.data)
+    flash("Group created.", "ok")
+    return redirect(url_for("facilitator.group", group_id=g.id))
+
+
+@bp.route("/groups/<int:group_id>")
+@login_required
+def group(group_id: int):
+    g = group_or_404(group_id)
+    edit = GroupForm(obj=g) if request.method == "GET" else GroupForm()
+    return render_template("facilitator/group.html", group=g, sessions=ops.sessions_of(g),
+                           facilitators=ops.facilitators_of(g), session_form=SessionForm(), edit_form=edit,
+                           action=ActionForm(), invite_link=session.pop("invite_link", None))
+
+
+@bp.post("/groups/<int:group_id>/edit")
+@login_required
+def edit_group(group_id: int):
+    g = group_or_404(group_id)
+    form = GroupForm()
+    if not form.validate_on_submit():
+        flash("Please check the group settings: " + "; ".join(e for errs in form.errors.values() for e in errs), "error")
+        return redirect(url_for("facilitator.group", group_id=g.id))
+    ops.update_group(g, name=form.name.data, description=form.description.data,
+                     agreements=form.agreements.data or ops.DEFAULT_AGREEMENTS,
+                     retention_days=form.retention_days.data, distress_threshold=form.distress_threshold.data)
+    flash("Group settings saved.", "ok")
+    return redirect(url_for("facilitator.group", group_id=g.id))
+
+
+@bp.post("/groups/<int:group_id>/invites")
+@login_required
+def invite(group_id: int):
+    g = group_or_404(group_id)
+    if ActionForm().validate_on_submit():
+        token = create_invite(g, current_user)
+        session["invite_link"] = links.external("facilitator.join_group", token=token)
+    return redirect(url_for("facilitator.group", group_id=g.id) + "#facilitators")
+
+
+@bp.route("/invite/<token>", methods=["GET", "POST"])
+def join_group(token: str):
+    """A co-facilitator invitation: sign in (or create an account), then join the group."""
+    if redeem("invite", token) is None:
+        return render_template("facilitator/invite_used.html"), 410
+    form = AccountForm()
+    if request.method == "POST" and ActionForm().validate_on_submit() and current_user.is_authenticated:
+        g = accept_invite(token, current_user)
+        flash(f"You are now a co-facilitator of {g.name}.", "ok")
+        return redirect(url_for("facilitator.group", group_id=g.id))
+    if not current_user.is_authenticated and form.validate_on_submit():
+        try:
+            f = create_account(form.name.data, form.email.data, form.password.data)
+        except AccountError as exc:
+            flash(str(exc), "error")
+        else:
+            _start_login(f)
+            g = accept_invite(token, f)
+            flash(f"Welcome. You are now a co-facilitator of {g.name}.", "ok")
+            return redirect(url_for("facilitator.group", group_id=g.id))
+    return render_template("facilitator/invite.html", form=form, action=ActionForm(), token=token)
+
+
+@bp.post("/groups/<int:group_id>/sessions")
+@login_required
+def create_session(group_id: int):
+    g = group_or_404(group_id)
+    form = SessionForm()
+    if not form.validate_on_submit():
+        flash("Please check the session details: " + "; ".join(e for errs in form.errors.values() for e in errs),
+              "error")
+        return redirect(url_for("facilitator.group", group_id=g.id))
+    starts = form.starts_at.data
+    gs = ops.create_session(g, form.title.data, starts, form.video_url.data or "", form.auto_admit.data, current_user)
+    return redirect(url_for("facilitator.console", session_id=gs.id))
+
+
+@bp.route("/display/<token>")
+def display(token: str):
+    """The room display: read-only, its own link; the socket checks the same token."""
+    from sqlalchemy import select
+
+    if len(token) > 100:
+        abort(404)
+    gs = db.session.execute(select(GroupSession).where(GroupSession.display_token == token)).scalar_one_or_none()
+    if gs is None:
+        abort(404)
+    return render_template("facilitator/display.html", gs=gs, token=token)
+
+
+from facilitator import console_routes  # noqa: E402,F401

@@ -1,0 +1,129 @@
+"""Group and session operations: create, edit, lock, rotate the join link and code, end."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from core import audit, live, roster
+from core.extensions import db, socketio
+from core.models import Facilitator, Group, GroupMember, GroupSession, Participant, utcnow
+from core.security import new_join_code, new_token
+
+DEFAULT_AGREEMENTS = """What is said here stays here. We share our own stories outside the group, never anyone else's.
+One voice at a time. We listen to the end before we answer.
+We speak from our own experience: "I", not "you" or "everyone".
+Anyone can pass, at any time, without giving a reason.
+We stay curious before we judge, about others and about ourselves.
+We look after ourselves: step back, take a pause, or ask for one whenever you need to."""
+
+
+def create_group(owner: Facilitator, name: str, description: str, agreements: str, retention_days: int) -> Group:
+    with db.transaction() as s:
+        g = Group(name=name, description=description, agreements=agreements or DEFAULT_AGREEMENTS,
+                  retention_days=retention_days)
+        s.add(g)
+        s.flush()
+        s.add(GroupMember(group_id=g.id, facilitator_id=owner.id, role="owner"))
+        audit.record("group_create", actor="facilitator", actor_id=owner.id, group_id=g.id)
+    return g
+
+
+def update_group(group: Group, **fields) -> None:
+    with db.transaction() as s:
+        g = s.merge(group)
+        for name, value in fields.items():
+            setattr(g, name, value)
+
+
+def facilitators_of(group: Group) -> list[tuple[Facilitator, str]]:
+    rows = db.session.execute(
+        select(Facilitator, GroupMember.role).join(GroupMember).where(GroupMember.group_id == group.id)
+        .order_by(GroupMember.created_at)
+    ).all()
+    return [(f, role) for f, role in rows]
+
+
+def groups_of(facilitator: Facilitator) -> list[Group]:
+    return list(db.session.execute(
+        select(Group).join(GroupMember).where(GroupMember.facilitator_id == facilitator.id).order_by(Group.name)
+    ).scalars())
+
+
+def _unique_code() -> str:
+    while True:
+        code = new_join_code()
+        if db.session.execute(select(GroupSession.id).where(GroupSession.join_code == code)).first() is None:
+            return code
+
+
+def create_session(group: Group, title: str, starts_at: datetime | None, video_url: str,
+                   auto_admit: bool, actor: Facilitator) -> GroupSession:
+    with db.transaction() as s:
+        gs = GroupSession(group_id=group.id, public_id=new_token(12), title=title, starts_at=starts_at,
+                          video_url=video_url, join_token=new_token(24), join_code=_unique_code(),
+                          display_token=new_token(24), auto_admit=auto_admit)
+        s.add(gs)
+        s.flush()
+        audit.record("session_create", session=gs, actor="facilitator", actor_id=actor.id)
+    return gs
+
+
+def sessions_of(group: Group) -> list[GroupSession]:
+    return list(db.session.execute(
+        select(GroupSession).where(GroupSession.group_id == group.id)
+        .order_by(GroupSession.status == "ended", GroupSession.starts_at.desc(), GroupSession.id.desc())
+    ).scalars())
+
+
+def rotate(gs: GroupSession, actor: Facilitator) -> None:
+    """New join link and code; the old ones stop working. People already in stay in."""
+    with db.transaction() as s:
+        gs = s.merge(gs)
+        gs.join_token, gs.join_code = new_token(24), _unique_code()
+        audit.record("rotate_link", session=gs, actor="facilitator", actor_id=actor.id)
+    live.refresh(gs)
+
+
+def set_lock(gs: GroupSession, locked: bool, actor: Facilitator) -> None:
+    with db.transaction() as s:
+        gs = s.merge(gs)
+        gs.locked = locked
+        audit.record("lock" if locked else "unlock", session=gs, actor="facilitator", actor_id=actor.id)
+    roster.push(gs)
+
+
+def set_auto_admit(gs: GroupSession, on: bool, actor: Facilitator) -> None:
+    with db.transaction() as s:
+        gs = s.merge(gs)
+        gs.auto_admit = on
+    roster.push(gs)
+    if on and not gs.locked:
+        admit_all(gs, actor)
+
+
+def admit_all(gs: GroupSession, actor: Facilitator) -> int:
+    waiting = list(db.session.execute(
+        select(Participant).where(Participant.session_id == gs.id, Participant.status == "waiting")
+    ).scalars())
+    for p in waiting:
+        roster.admit(gs, p, actor.id)
+    return len(waiting)
+
+
+def mark_live(gs: GroupSession) -> None:
+    if gs.status == "planned":
+        with db.transaction() as s:
+            s.merge(gs).status = "live"
+
+
+def end(gs: GroupSession, actor: Facilitator) -> None:
+    """End the session: the live state says so, joining stops, people see a calm closing screen."""
+    state, _ = live.load_state(gs.id)
+    if state["phase"] != "ended":
+        live.execute(gs, {"type": "set_phase", "to": "ended", "actor": {"role": "facilitator", "id": None}})
+    with db.transaction() as s:
+        gs = s.merge(gs)
+        gs.status, gs.ended_at = "ended", utcnow()
+        audit.record("session_end", session=gs, actor="facilitator", actor_id=actor.id)
+    socketio.emit("status", {"status": "ended"}, to=live.rooms(gs.id)["participants"])

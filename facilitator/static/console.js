@@ -1,0 +1,121 @@
+/* Facilitator console: session state, message, private pause signals, waiting room and roster. */
+(function () {
+  "use strict";
+  var app = document.getElementById("app");
+  var $ = function (id) { return document.getElementById(id); };
+  var PRESENCE = { here: "online", away: "away", offline: "offline", room: "in the room" };
+  var names = {};
+  var live;
+
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    if (text != null) { node.textContent = text; }
+    return node;
+  }
+
+  function announce(text) { SB.setText($("live-status"), text); }
+
+  function report(ack) { if (ack && !ack.ok) { announce(ack.error); window.alert(ack.error); } return ack; }
+
+  function button(label, cls, onClick) {
+    var b = el("button", { type: "button", "class": cls || "" }, label);
+    b.addEventListener("click", onClick);
+    return b;
+  }
+
+  function renderSignals(signals) {
+    var box = $("alerts");
+    box.textContent = "";
+    signals.forEach(function (s) {
+      var card = el("div", { "class": "alert", role: "group", "aria-label": "Pause signal from " + s.name });
+      card.appendChild(el("p", {}, s.name + " needs a pause."));
+      var note = el("input", { type: "text", maxlength: "200", "aria-label": "Private note to " + s.name,
+                               placeholder: "Optional private note, e.g. Take your time, I'll check in with you." });
+      card.appendChild(note);
+      card.appendChild(button("Acknowledge privately", "primary", function () {
+        live.command("ack_signal", { signal: s.id, note: note.value }).then(report);
+      }));
+      box.appendChild(card);
+    });
+  }
+
+  function renderView(view) {
+    var f = view.frame;
+    SB.setText($("phase"), f.phase);
+    $("phase").className = "phase phase-" + f.phase;
+    document.querySelectorAll("[data-phase]").forEach(function (b) {
+      var to = b.getAttribute("data-phase");
+      var resume = b.hasAttribute("data-resume");
+      b.hidden = resume ? f.phase !== "paused" : (to === "running" ? f.phase !== "lobby" : f.phase !== "running");
+    });
+    if (document.activeElement !== $("message")) { $("message").value = f.message; }
+    $("show-names").checked = f.show_names;
+    f.members.forEach(function (m) { names[m.id] = m.name; });
+    var passed = f.passes.map(function (id) { return names[id] || "someone"; });
+    SB.setText($("passes"), passed.length ? "Passed on this: " + passed.join(", ") : "");
+    renderSignals(f.signals);
+    if (view.join) { $("qr").src = view.join.qr; SB.setText($("join-code"), view.join.code); $("join-url").value = view.join.url; }
+  }
+
+  function personRow(p) {
+    var li = el("li", { "class": "person presence-" + p.presence });
+    li.appendChild(el("span", { "class": "name" }, p.name));
+    li.appendChild(el("span", { "class": "badge" }, PRESENCE[p.presence] || p.presence));
+    if (p.status === "waiting") {
+      li.appendChild(button("Admit", "primary small", function () { live.send("admit", { participant: p.id }).then(report); }));
+    }
+    li.appendChild(button("Remove", "danger small", function () {
+      if (window.confirm("Remove " + p.name + " from this session? They will not be able to come back with their link.")) {
+        live.send("remove", { participant: p.id }).then(report);
+      }
+    }));
+    return li;
+  }
+
+  function renderRoster(r) {
+    var waiting = r.participants.filter(function (p) { return p.status === "waiting"; });
+    var inside = r.participants.filter(function (p) { return p.status === "admitted"; });
+    $("waiting").textContent = "";
+    waiting.forEach(function (p) { $("waiting").appendChild(personRow(p)); });
+    if (!waiting.length) { $("waiting").appendChild(el("li", { "class": "muted" }, "Nobody is waiting.")); }
+    $("roster").textContent = "";
+    inside.forEach(function (p) { $("roster").appendChild(personRow(p)); });
+    $("admit-all").disabled = !waiting.length;
+    $("lock").checked = r.locked;
+    $("auto-admit").checked = r.auto_admit;
+    SB.setText($("counts"), "(" + inside.length + " in, " + waiting.length + " waiting)");
+  }
+
+  live = SB.connect({
+    session: app.dataset.session, as: "facilitator",
+    onView: renderView, onRoster: renderRoster,
+    onAlert: function (a) { if (a.kind === "pause") { announce(a.name + " needs a pause."); } },
+    onConn: function (s) { SB.setText($("conn"), SB.connText[s]); },
+    onStatus: function (s) { if (s === "refused") { window.location.reload(); } },
+  });
+
+  document.querySelectorAll("[data-phase]").forEach(function (b) {
+    b.addEventListener("click", function () { live.command("set_phase", { to: b.getAttribute("data-phase") }).then(report); });
+  });
+  $("message-form").addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    live.command("set_message", { text: $("message").value }).then(report);
+  });
+  $("clear-message").addEventListener("click", function () {
+    $("message").value = "";
+    live.command("set_message", { text: "" }).then(report);
+  });
+  $("show-names").addEventListener("change", function (ev) { live.command("show_names", { on: ev.target.checked }).then(report); });
+  $("lock").addEventListener("change", function (ev) { live.send("lock", { on: ev.target.checked }).then(report); });
+  $("auto-admit").addEventListener("change", function (ev) { live.send("auto_admit", { on: ev.target.checked }).then(report); });
+  $("admit-all").addEventListener("click", function () { live.send("admit_all", {}).then(report); });
+  $("in-room-form").addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    var name = $("in-room-name").value.trim();
+    if (!name) { return; }
+    live.send("add_in_room", { name: name }).then(function (ack) { if (report(ack).ok) { $("in-room-name").value = ""; } });
+  });
+  setInterval(function () { live.send("roster", {}).then(function (ack) { if (ack.ok) { renderRoster(ack.roster); } }); }, 30000);
+  SB.confirmForms();
+})();

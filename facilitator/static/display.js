@@ -1,0 +1,24 @@
+/* Room display: title, join QR and code while people arrive, the shared message, the state. */
+(function () {
+  "use strict";
+  var app = document.getElementById("app");
+  var $ = function (id) { return document.getElementById(id); };
+  var PHASE = { lobby: "Welcome", running: "", paused: "Let's pause together", ended: "Thank you for today" };
+
+  function render(view) {
+    var f = view.frame;
+    SB.setText($("title"), view.title);
+    SB.setText($("phase-text"), f.phase === "paused" ? f.pause_note : PHASE[f.phase]);
+    SB.setText($("message"), f.phase === "paused" ? "" : f.message);
+    var join = view.join;
+    $("join").hidden = !join || f.phase !== "lobby";
+    if (join) { $("qr").src = join.qr; SB.setText($("code"), join.code); }
+    SB.setText($("names"), f.show_names && f.names.length ? f.names.join(" · ") : "");
+  }
+
+  SB.connect({
+    session: app.dataset.session, as: "display", display: app.dataset.display,
+    onView: render,
+    onConn: function (s) { SB.setText($("conn"), s === "connected" ? "" : "Reconnecting…"); },
+  });
+})();

@@ -1,0 +1,7 @@
+"""Participant blueprint: join by link or code, name, consent gate, waiting room, live screen."""
+from flask import Blueprint
+
+bp = Blueprint("participant", __name__, template_folder="templates", static_folder="static",
+               static_url_path="/static/participant")
+
+from . import routes  # noqa: E402,F401

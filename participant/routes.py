@@ -1,0 +1,153 @@
+"""Participant pages: the join link or code, a name, the group agreements, then the live screen.
+
+The join token appears in one URL only (the link people are sent); after that the session is
+named by its public id and the person by their own http-only cookie.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import abort, current_app, flash, make_response, redirect, render_template, request, session, url_for
+from sqlalchemy import select
+
+from core import ratelimit, roster
+from core.extensions import db
+from core.models import GroupSession
+from core.security import normalise_code
+from core.sockets import participant_cookie
+from participant import bp
+from participant.forms import CodeForm, ConsentForm, LeaveForm, NameForm
+
+CODE_LIMIT = (10, timedelta(minutes=10))  # code attempts per network address
+COOKIE_HOURS = 24
+
+
+def _session_or_404(public_id: str) -> GroupSession:
+    from core.auth import session_by_public_id
+
+    gs = session_by_public_id(public_id)
+    if gs is None:
+        abort(404)
+    return gs
+
+
+def _holder(gs: GroupSession):
+    return roster.holder_of(gs, request.cookies.get(participant_cookie(gs.public_id)))
+
+
+def _closed_reason(gs: GroupSession) -> str | None:
+    if gs.status == "ended":
+        return "ended"
+    if gs.locked:
+        return "locked"
+    return None
+
+
+def _begin_join(gs: GroupSession):
+    """Common to link and code: recognise a returning person, refuse removed ones, else ask for a name."""
+    holder = _holder(gs)
+    if holder is not None and holder.status == "removed":
+        return render_template("participant/closed.html", reason="removed"), 403
+    if holder is not None and holder.status != "left":
+        return redirect(url_for("participant.live", public_id=gs.public_id))
+    if (reason := _closed_reason(gs)) is not None:
+        return render_template("participant/closed.html", reason=reason), 403
+    session["join"] = gs.public_id
+    return redirect(url_for("participant.name", public_id=gs.public_id))
+
+
+@bp.route("/")
+def home():
+    return render_template("participant/home.html", form=CodeForm())
+
+
+@bp.post("/join")
+def join_code():
+    form = CodeForm()
+    if not form.validate_on_submit():
+        return render_template("participant/home.html", form=form), 400
+    if not ratelimit.attempt(f"code:{request.remote_addr}", *CODE_LIMIT):
+        flash("Too many tries. Please wait a few minutes, or ask the facilitator for the link.", "error")
+        return render_template("participant/home.html", form=form), 429
+    code = normalise_code(form.code.data)
+    gs = db.session.execute(select(GroupSession).where(GroupSession.join_code == code)).scalar_one_or_none()
+    if gs is None:
+        flash("That code does not match a session. Check the letters and try again.", "error")
+        return render_template("participant/home.html", form=form), 404
+    return _begin_join(gs)
+
+
+@bp.route("/j/<token>")
+def join_link(token: str):
+    if len(token) > 100:
+        abort(404)
+    gs = db.session.execute(select(GroupSession).where(GroupSession.join_token == token)).scalar_one_or_none()
+    if gs is None:
+        return render_template("participant/closed.html", reason="unknown"), 404
+    return _begin_join(gs)
+
+
+def _joining(public_id: str) -> GroupSession:
+    """Only someone who came through the link or code for this session may pick a name and agree."""
+    gs = _session_or_404(public_id)
+    if session.get("join") != gs.public_id:
+        abort(403)
+    return gs
+
+
+@bp.route("/s/<public_id>/name", methods=["GET", "POST"])
+def name(public_id: str):
+    gs = _joining(public_id)
+    form = NameForm(name=session.get("join_name", ""))
+    if form.validate_on_submit():
+        session["join_name"] = form.name.data
+        return redirect(url_for("participant.agreements", public_id=gs.public_id))
+    return render_template("participant/name.html", gs=gs, form=form), 400 if form.errors else 200
+
+
+@bp.route("/s/<public_id>/agreements", methods=["GET", "POST"])
+def agreements(public_id: str):
+    """The consent gate: no participant record exists until the agreements are accepted."""
+    gs = _joining(public_id)
+    if not session.get("join_name"):
+        return redirect(url_for("participant.name", public_id=gs.public_id))
+    if (reason := _closed_reason(gs)) is not None:
+        return render_template("participant/closed.html", reason=reason), 403
+    form = ConsentForm()
+    if form.validate_on_submit():
+        _p, secret = roster.join(gs, session.pop("join_name"))
+        session.pop("join", None)
+        response = make_response(redirect(url_for("participant.live", public_id=gs.public_id)))
+        response.set_cookie(participant_cookie(gs.public_id), secret, max_age=COOKIE_HOURS * 3600,
+                            httponly=True, samesite="Lax", secure=current_app.config["PARTICIPANT_COOKIE_SECURE"],
+                            path="/")
+        return response
+    lines = [line.strip() for line in gs.group.agreements.splitlines() if line.strip()]
+    return render_template("participant/agreements.html", gs=gs, form=form, agreements=lines,
+                           name=session["join_name"]), 400 if form.errors else 200
+
+
+@bp.route("/s/<public_id>")
+def live(public_id: str):
+    gs = _session_or_404(public_id)
+    holder = _holder(gs)
+    if holder is None or holder.status == "left":
+        return render_template("participant/closed.html", reason="no_credential"), 403
+    if holder.status == "removed":
+        return render_template("participant/closed.html", reason="removed"), 403
+    return render_template("participant/live.html", gs=gs, me=holder, leave=LeaveForm())
+
+
+@bp.post("/s/<public_id>/leave")
+def leave(public_id: str):
+    """Leave for good on this device (a shared phone, say): the cookie goes, the seat is freed."""
+    gs = _session_or_404(public_id)
+    if not LeaveForm().validate_on_submit():
+        flash("That did not work. Please try again.", "error")
+        return redirect(url_for("participant.live", public_id=gs.public_id))
+    holder = _holder(gs)
+    if holder is not None and holder.status in ("waiting", "admitted"):
+        roster.leave(gs, holder)
+    response = make_response(render_template("participant/closed.html", reason="left"))
+    response.delete_cookie(participant_cookie(gs.public_id), path="/")
+    return response

@@ -1,0 +1,60 @@
+/* Participant screen: waiting room, live view, Pass and the private "I need a pause" signal. */
+(function () {
+  "use strict";
+  var app = document.getElementById("app");
+  var $ = function (id) { return document.getElementById(id); };
+  var PHASE = { lobby: "We'll begin soon.", running: "", paused: "Paused", ended: "The session has ended." };
+
+  function show(section) {
+    ["waiting", "live", "ended"].forEach(function (id) { $(id).hidden = id !== section; });
+  }
+
+  function showError(text) {
+    var el = $("error");
+    SB.setText(el, text);
+    el.hidden = !text;
+  }
+
+  function render(view) {
+    var f = view.frame;
+    if (f.phase === "ended") { show("ended"); return; }
+    show("live");
+    SB.setText($("phase-text"), PHASE[f.phase]);
+    SB.setText($("message"), f.message || (f.phase === "lobby" ? "Welcome. Make yourself comfortable." : ""));
+    var banner = $("pause-banner");
+    banner.hidden = f.phase !== "paused";
+    SB.setText(banner, f.pause_note);
+    $("pass").setAttribute("aria-pressed", f.passed ? "true" : "false");
+    SB.setText($("pass"), f.passed ? "You passed" : "Pass");
+    var status = "";
+    if (f.signal && !f.signal.acknowledged) { status = "Your pause signal reached the facilitator. Only they can see it."; }
+    if (f.signal && f.signal.acknowledged) {
+      status = "A facilitator has seen your signal." + (f.signal.note ? " " + f.signal.note : "");
+    }
+    $("pause").disabled = !!(f.signal && !f.signal.acknowledged);
+    SB.setText($("me-status"), status);
+  }
+
+  var live = SB.connect({
+    session: app.dataset.session, as: "participant",
+    onView: render,
+    onConn: function (s) { SB.setText($("conn"), SB.connText[s]); },
+    onStatus: function (s) {
+      if (s === "waiting") { show("waiting"); }
+      if (s === "ended") { show("ended"); }
+      if (s === "removed" || s === "refused") { window.location.reload(); }
+      if (s === "left") { show("ended"); }
+    },
+  });
+
+  function act(type) {
+    showError("");
+    return live.command(type).then(function (ack) { if (!ack.ok) { showError(ack.error); } });
+  }
+  $("pass").addEventListener("click", function () { act("pass"); });
+  $("pause").addEventListener("click", function () {
+    $("pause").disabled = true;
+    act("pause_signal").then(function () { $("pause").disabled = false; });
+  });
+  SB.confirmForms();
+})();
