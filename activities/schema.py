@@ -6,7 +6,7 @@ Kind-specific settings are validated by the model registered for that kind in `S
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
 
@@ -211,7 +211,7 @@ class CardsActivity(ActivityBase):
 
 
 Activity = Annotated[
-    Union[RoundActivity, FormActivity, PacerActivity, InfoActivity, PairsActivity, CardsActivity],
+    RoundActivity | FormActivity | PacerActivity | InfoActivity | PairsActivity | CardsActivity,
     Field(discriminator="kind"),
 ]
 ActivityAdapter: TypeAdapter[Activity] = TypeAdapter(Activity)

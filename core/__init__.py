@@ -20,8 +20,12 @@ def create_app(overrides: dict | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
 
-    from core import auth, headers, cli  # noqa: F401  (registers loaders and hooks)
-    from core import events  # noqa: F401  (registers shared Socket.IO events)
+    from core import (  # noqa: F401  (registers loaders and hooks)
+        auth,
+        cli,
+        events,  # noqa: F401  (registers shared Socket.IO events)
+        headers,
+    )
     from facilitator import bp as facilitator_bp
     from participant import bp as participant_bp
 

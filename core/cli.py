@@ -5,13 +5,13 @@ from datetime import timedelta
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func, select, update
 
 from core import migrate
 from core.extensions import db
 from core.models import Facilitator, OneTimeToken, utcnow
-from core.security import hash_password, new_token, token_hash
+from core.security import new_token, token_hash
 
 db_cli = AppGroup("db", help="Database schema.")
 
@@ -49,6 +49,7 @@ def new_setup_link() -> str | None:
 
 
 @click.command("setup-link")
+@with_appcontext
 def setup_link() -> None:
     """Print a one-time link to create the first facilitator account (only while none exists)."""
     link = new_setup_link()
@@ -61,6 +62,7 @@ def setup_link() -> None:
 
 
 @click.command("create-facilitator")
+@with_appcontext
 @click.option("--name", prompt=True)
 @click.option("--email", prompt=True)
 @click.password_option()

@@ -1,8 +1,8 @@
 """Database engine and sessions: SQLite (WAL, busy timeout, foreign keys) by default, any URL works."""
 from __future__ import annotations
 
-from contextlib import contextmanager
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine

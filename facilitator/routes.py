@@ -8,12 +8,21 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from core import links, ratelimit
 from core.auth import group_or_404
-from core.models import GroupSession
 from core.extensions import db
+from core.models import GroupSession
 from facilitator import bp
 from facilitator import sessions as ops
-from facilitator.accounts import (AccountError, accept_invite, authenticate, complete_setup, create_account,
-                                  create_invite, end_all_logins, mark_login, redeem)
+from facilitator.accounts import (
+    AccountError,
+    accept_invite,
+    authenticate,
+    complete_setup,
+    create_account,
+    create_invite,
+    end_all_logins,
+    mark_login,
+    redeem,
+)
 from facilitator.forms import AccountForm, ActionForm, GroupForm, LoginForm, SessionForm
 
 LOGIN_LIMIT = (8, timedelta(minutes=10))  # attempts per email+address in the window

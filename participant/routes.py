@@ -7,7 +7,17 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import abort, current_app, flash, make_response, redirect, render_template, request, session, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from sqlalchemy import select
 
 from core import ratelimit, roster
