@@ -1,0 +1,103 @@
+# Secure Base: install / run / test.  `make help` lists the targets.
+# Works on a fresh clone (as root, nothing installed): Debian packages, .venv and pip installs are
+# done on demand and skipped when already up to date.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+# The venv is reinstalled only when this hash changes (requirements files + interpreter version).
+STAMP  := $(VENV)/.requirements.sha256
+REQS   := requirements.txt requirements-dev.txt
+
+# make test ARGS="-k join -x"   (passed to both pytest runs)
+ARGS ?=
+# make serve BIND=0.0.0.0:8000 GUNICORN_ARGS="--timeout 60"
+BIND ?= 127.0.0.1:5000
+GUNICORN_ARGS ?=
+
+# One worker per process, always: Flask-SocketIO keeps per-connection state in the worker. More
+# capacity = several instances behind a sticky load balancer with a Redis message queue.
+GUNICORN := $(BIN)/gunicorn -k gevent -w 1 --no-control-socket
+
+.PHONY: help run serve test audit lint system-deps venv db-upgrade \
+        services-start services-stop services-status clean distclean
+
+help:
+	@echo "make run             install what is missing, migrate, print setup link, serve on 127.0.0.1:5000"
+	@echo "make serve           same, production logging; bind from BIND (default 127.0.0.1:5000)"
+	@echo "make test            full test run: deps, venv, pip-audit, services, pytest on SQLite + PostgreSQL"
+	@echo "                     (make test ARGS=\"-k join\" passes arguments to pytest)"
+	@echo "make audit           pip-audit of requirements.txt"
+	@echo "make lint            ruff check"
+	@echo "make services-start  throwaway PostgreSQL (127.0.0.1:54329) + Redis (127.0.0.1:63799)"
+	@echo "make services-stop   stop them (safe twice); make services-status"
+	@echo "make clean           stop services, remove .run/, test-output/, caches (keeps .venv, instance/)"
+	@echo "make distclean       clean + remove .venv and node_modules"
+
+system-deps:
+	@bash scripts/system-deps.sh
+
+# Create .venv if missing (or broken), pip install only when requirements changed since the last
+# successful install. flock: two make/test runs in one checkout must not pip install at once.
+# The grep drops pip's one-line warning per package that a machine-wide local extra index
+# (pip.conf) does not carry: ~100 lines of noise on a fresh install.
+venv:
+	@mkdir -p .run
+	@exec 9>.run/venv.lock; flock 9; \
+	if ! $(BIN)/python -c 'import sys' >/dev/null 2>&1; then \
+	  echo "venv: creating $(VENV) with $$($(PYTHON) --version 2>&1)"; \
+	  rm -rf $(VENV); \
+	  $(PYTHON) -m venv $(VENV); \
+	fi; \
+	want="$$( { $(BIN)/python -VV; cat $(REQS); } | sha256sum | cut -d' ' -f1)"; \
+	if [[ "$$(cat $(STAMP) 2>/dev/null)" == "$$want" ]]; then \
+	  echo "venv: up to date ($(VENV))"; \
+	else \
+	  echo "venv: pip install -r requirements-dev.txt (about a minute on a fresh clone)"; \
+	  start=$$SECONDS; \
+	  $(BIN)/python -m pip install --quiet --no-input --disable-pip-version-check -r requirements-dev.txt 2>&1 \
+	    | { grep -v -e 'is ignored: it is neither a file nor a directory' || true; }; \
+	  echo "$$want" > $(STAMP); \
+	  echo "venv: installed in $$((SECONDS - start)) s"; \
+	fi
+
+db-upgrade: venv
+	$(BIN)/flask --app wsgi db upgrade
+	$(BIN)/flask --app wsgi setup-link
+
+run: system-deps db-upgrade
+	exec $(GUNICORN) -b 127.0.0.1:5000 wsgi:app
+
+serve: system-deps db-upgrade
+	exec $(GUNICORN) --bind '$(BIND)' --access-logfile - --error-logfile - --log-level info \
+	  --graceful-timeout 20 --keep-alive 5 $(GUNICORN_ARGS) wsgi:app
+
+test:
+	@bash scripts/test.sh $(ARGS)
+
+audit: venv
+	@bash scripts/test.sh --audit-only
+
+lint: venv
+	$(BIN)/ruff check .
+
+services-start: system-deps
+	@bash scripts/services.sh start
+
+services-stop:
+	@bash scripts/services.sh stop
+
+services-status:
+	@bash scripts/services.sh status
+
+clean: services-stop
+	rm -rf .run test-output .pytest_cache .ruff_cache .hypothesis
+	find . -path ./$(VENV) -prune -o -path ./node_modules -prune -o \
+	  -name __pycache__ -type d -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV) node_modules

@@ -1,0 +1,463 @@
+"""Load and check the activity library: `library/<slug>.yaml` files plus `emotions.yaml`.
+
+Every problem is collected (not just the first) as a `Problem(file, field, reason)`, where `field`
+is a dotted path into the file such as `settings.fields.1.type`. Loading functions raise
+`LibraryError` carrying all problems; `check_paths` returns them for the CLI.
+
+Files are read with `yaml.safe_load` only, limited in size, and must not use YAML anchors/aliases
+or repeat a key in the same mapping (PyYAML would silently keep the last value).
+"""
+from __future__ import annotations
+
+import re
+import typing
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .schema import KINDS, Activity, ActivityAdapter, ActivityBase
+
+__all__ = [
+    "EMOTIONS_PATH",
+    "LIBRARY_DIR",
+    "MAX_FILE_BYTES",
+    "EmotionFamily",
+    "EmotionsFile",
+    "Library",
+    "LibraryError",
+    "Problem",
+    "check_paths",
+    "expand_paths",
+    "load_emotions",
+    "load_file",
+    "load_library",
+]
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+LIBRARY_DIR = PACKAGE_DIR / "library"
+EMOTIONS_PATH = PACKAGE_DIR / "emotions.yaml"
+EMOTIONS_NAMES = ("emotions.yaml", "emotions.yml")
+SUFFIXES = (".yaml", ".yml")
+MAX_FILE_BYTES = 200 * 1024
+FILE_FIELD = "(file)"  # `field` of problems about the file as a whole
+
+# Display order of categories: the order of the catalogue (frame first), not alphabetical.
+CATEGORIES: tuple[str, ...] = typing.get_args(ActivityBase.model_fields["category"].annotation)
+
+
+# ---- problems -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one file. `field` is a dotted path, or "(file)" for the whole file."""
+
+    file: str
+    field: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.field}: {self.reason}"
+
+
+class LibraryError(Exception):
+    """Raised when the library (or a file) does not load; carries every problem found."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems: list[Problem] = list(problems)
+        n = len(self.problems)
+        head = f"{n} problem{'s' if n != 1 else ''} in the activity library"
+        super().__init__("\n  ".join([head + ":", *map(str, self.problems)]))
+
+
+# ---- emotions.yaml ------------------------------------------------------------------------
+
+_WORD = Annotated[str, Field(min_length=1, max_length=40)]
+_FAMILY_ID = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class EmotionFamily(_Strict):
+    """A family of feeling words (sad, scared, ...) for the emotion picker and the feelings list."""
+
+    id: str
+    label: Annotated[str, Field(min_length=1, max_length=40)]
+    note: Annotated[str, Field(max_length=300)] = ""  # one plain line for the handout
+    words: Annotated[list[_WORD], Field(min_length=3, max_length=16)]
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, v: str) -> str:
+        if not _FAMILY_ID.match(v):
+            raise ValueError("family id must be lower_snake_case, starting with a letter")
+        return v
+
+
+class EmotionsFile(_Strict):
+    intro: Annotated[str, Field(max_length=500)] = ""
+    families: Annotated[list[EmotionFamily], Field(min_length=2, max_length=12)]
+
+    @field_validator("families")
+    @classmethod
+    def _unique(cls, families: list[EmotionFamily]) -> list[EmotionFamily]:
+        ids = [f.id for f in families]
+        if len(ids) != len(set(ids)):
+            raise ValueError("family ids must be unique")
+        seen: dict[str, str] = {}
+        for fam in families:
+            for word in fam.words:
+                key = word.casefold()
+                if key in seen:
+                    raise ValueError(f"the word {word!r} appears in both {seen[key]!r} and {fam.id!r}")
+                seen[key] = fam.id
+        return families
+
+
+# ---- the library object -------------------------------------------------------------------
+
+
+class Library:
+    """The loaded, validated activities (by slug) and emotion families."""
+
+    def __init__(self, activities: Iterable[Activity], emotions: EmotionsFile | None = None):
+        self._by_slug: dict[str, Activity] = {}
+        for activity in activities:
+            if activity.slug in self._by_slug:
+                raise ValueError(f"duplicate slug {activity.slug!r}")
+            self._by_slug[activity.slug] = activity
+        self.emotions: tuple[EmotionFamily, ...] = tuple(emotions.families) if emotions else ()
+        self.emotions_intro: str = emotions.intro if emotions else ""
+
+    def get(self, slug: str) -> Activity | None:
+        """The activity with this slug, or None."""
+        return self._by_slug.get(slug)
+
+    def all(self) -> list[Activity]:
+        """Every activity, sorted by category (catalogue order) then title."""
+        return sorted(self._by_slug.values(), key=_sort_key)
+
+    def by_kind(self, kind: str) -> list[Activity]:
+        """Activities of one kind (round, form, ...), in the order of `all()`."""
+        return [a for a in self.all() if a.kind == kind]
+
+    def by_category(self, category: str) -> list[Activity]:
+        return [a for a in self.all() if a.category == category]
+
+    def emotion_family(self, word: str) -> EmotionFamily | None:
+        """The family a feeling word belongs to (case-insensitive), or None for the person's own word."""
+        key = word.strip().casefold()
+        for fam in self.emotions:
+            if any(w.casefold() == key for w in fam.words):
+                return fam
+        return None
+
+    def __getitem__(self, slug: str) -> Activity:
+        return self._by_slug[slug]
+
+    def __contains__(self, slug: object) -> bool:
+        return slug in self._by_slug
+
+    def __iter__(self) -> Iterator[Activity]:
+        return iter(self.all())
+
+    def __len__(self) -> int:
+        return len(self._by_slug)
+
+    def __repr__(self) -> str:
+        return f"<Library {len(self)} activities, {len(self.emotions)} emotion families>"
+
+
+def _sort_key(a: Activity) -> tuple[int, str, str]:
+    cat = CATEGORIES.index(a.category) if a.category in CATEGORIES else len(CATEGORIES)
+    return (cat, a.title.casefold(), a.slug)
+
+
+# ---- reading one file ---------------------------------------------------------------------
+
+
+def _read_yaml(path: Path) -> tuple[Any, list[Problem]]:
+    """Read a YAML file safely. Returns (data, problems); data is None when there are problems."""
+    name = str(path)
+    try:
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        return None, [Problem(name, FILE_FIELD, "no such file")]
+    except IsADirectoryError:
+        return None, [Problem(name, FILE_FIELD, "is a directory, not a file")]
+    except OSError as exc:
+        return None, [Problem(name, FILE_FIELD, f"cannot read: {exc.strerror or exc}")]
+    if len(raw) > MAX_FILE_BYTES:
+        return None, [Problem(name, FILE_FIELD, f"file is larger than {MAX_FILE_BYTES // 1024} KB")]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return None, [Problem(name, FILE_FIELD, f"not valid UTF-8 (byte {exc.start})")]
+    try:
+        problems = [Problem(name, field, reason) for field, reason in _structure_problems(text)]
+        if problems:
+            return None, problems
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        return None, [Problem(name, FILE_FIELD, _yaml_reason(exc))]
+    return data, []
+
+
+def _yaml_reason(exc: yaml.YAMLError) -> str:
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc)
+    context, context_mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+    if context and context_mark is not None:  # where the unfinished thing started
+        problem += f" ({context} started at line {context_mark.line + 1})"
+    if mark is not None:
+        return f"invalid YAML at line {mark.line + 1}, column {mark.column + 1}: {problem}"
+    return f"invalid YAML: {problem}"
+
+
+def _structure_problems(text: str) -> list[tuple[str, str]]:
+    """Walk the YAML event stream: refuse anchors/aliases and repeated keys in one mapping.
+
+    Returns (field, reason) pairs. Raises yaml.YAMLError on syntax errors.
+    """
+    out: list[tuple[str, str]] = []
+    # Each frame: [kind, path, keys seen, expecting a key?, current key or index]
+    stack: list[list[Any]] = []
+    node_events = (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent, yaml.AliasEvent)
+    for ev in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(ev, node_events):
+            path: list[str] = []
+            is_key = False
+            if stack:
+                top = stack[-1]
+                if top[0] == "map":
+                    if top[3]:  # this node is a key
+                        is_key = True
+                        top[3] = False
+                        key = ev.value if isinstance(ev, yaml.ScalarEvent) else "?"
+                        if isinstance(ev, yaml.ScalarEvent):
+                            line = ev.start_mark.line + 1
+                            if key in top[2]:
+                                field = ".".join([*top[1], key]) or FILE_FIELD
+                                out.append((field, f"key {key!r} repeated in the same mapping (line {line})"))
+                            top[2].add(key)
+                        top[4] = key
+                    else:  # this node is a value
+                        top[3] = True
+                        path = [*top[1], str(top[4])]
+                else:  # sequence item
+                    top[4] += 1
+                    path = [*top[1], str(top[4])]
+            if isinstance(ev, yaml.AliasEvent) or getattr(ev, "anchor", None):
+                field = ".".join(path) or FILE_FIELD
+                out.append((field, "YAML anchors and aliases (&, *) are not allowed; write the text out"))
+            if isinstance(ev, yaml.MappingStartEvent):
+                stack.append(["map", path if not is_key else ["?"], set(), True, None])
+            elif isinstance(ev, yaml.SequenceStartEvent):
+                stack.append(["seq", path if not is_key else ["?"], None, False, -1])
+        elif isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            stack.pop()
+    return out
+
+
+def _pydantic_problems(name: str, exc: ValidationError, data: dict[str, Any]) -> list[Problem]:
+    problems = []
+    kind = data.get("kind")
+    for err in exc.errors():
+        loc = [str(part) for part in err["loc"]]
+        # The discriminated union puts the kind tag first ("form.settings..."): strip it.
+        if loc and isinstance(kind, str) and kind in KINDS and loc[0] == kind:
+            loc = loc[1:]
+        reason = err["msg"]
+        if err["type"] == "union_tag_not_found":
+            loc, reason = ["kind"], f"missing; expected one of {', '.join(KINDS)}"
+        elif err["type"] == "union_tag_invalid":
+            loc, reason = ["kind"], f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}"
+        elif err["type"] == "missing":
+            reason = "required field is missing"
+        elif err["type"] == "extra_forbidden":
+            reason = "unknown field (check the spelling)"
+        elif reason.startswith("Value error, "):
+            reason = reason[len("Value error, "):]
+        problems.append(Problem(name, ".".join(loc) or FILE_FIELD, reason))
+    return problems
+
+
+def _validate_activity(path: Path, data: Any) -> tuple[Activity | None, list[Problem]]:
+    name = str(path)
+    if not isinstance(data, dict):
+        got = "an empty file" if data is None else f"a {type(data).__name__}"
+        return None, [Problem(name, FILE_FIELD, f"top level must be a mapping of fields, got {got}")]
+    problems: list[Problem] = []
+    activity = None
+    try:
+        activity = ActivityAdapter.validate_python(data)
+    except ValidationError as exc:
+        problems.extend(_pydantic_problems(name, exc, data))
+    slug = data.get("slug")
+    if isinstance(slug, str) and slug.strip() != path.stem:
+        problems.append(Problem(name, "slug", f"slug {slug.strip()!r} does not match the file name "
+                                              f"{path.name!r} (expected {path.stem!r})"))
+    return (activity if not problems else None), problems
+
+
+def _validate_emotions(path: Path, data: Any) -> tuple[EmotionsFile | None, list[Problem]]:
+    name = str(path)
+    if not isinstance(data, dict):
+        got = "an empty file" if data is None else f"a {type(data).__name__}"
+        return None, [Problem(name, FILE_FIELD, f"top level must be a mapping of fields, got {got}")]
+    try:
+        return EmotionsFile.model_validate(data), []
+    except ValidationError as exc:
+        return None, _pydantic_problems(name, exc, {})
+
+
+def _check_activity_file(path: Path) -> tuple[Activity | None, Any, list[Problem]]:
+    data, problems = _read_yaml(path)
+    if problems:
+        return None, None, problems
+    activity, problems = _validate_activity(path, data)
+    return activity, data, problems
+
+
+def _is_emotions_file(path: Path) -> bool:
+    return path.name in EMOTIONS_NAMES
+
+
+# ---- public loading API -------------------------------------------------------------------
+
+
+def load_file(path: str | Path) -> Activity:
+    """Load and validate one activity file. Raises LibraryError naming the file and fields."""
+    activity, _, problems = _check_activity_file(Path(path))
+    if problems or activity is None:
+        raise LibraryError(problems)
+    return activity
+
+
+def load_emotions(path: str | Path = EMOTIONS_PATH) -> EmotionsFile:
+    """Load and validate an emotions file. Raises LibraryError."""
+    path = Path(path)
+    data, problems = _read_yaml(path)
+    emotions = None
+    if not problems:
+        emotions, problems = _validate_emotions(path, data)
+    if problems or emotions is None:
+        raise LibraryError(problems)
+    return emotions
+
+
+def _activity_files(directory: Path) -> list[Path]:
+    return sorted(
+        p for p in directory.iterdir()
+        if p.suffix in SUFFIXES and not p.name.startswith(".") and not _is_emotions_file(p)
+    )
+
+
+def _find_emotions(directory: Path) -> Path | None:
+    for base in (directory, directory.parent):
+        for name in EMOTIONS_NAMES:
+            if (base / name).is_file():
+                return base / name
+    return None
+
+
+def load_library(directory: str | Path = LIBRARY_DIR, *, emotions_path: str | Path | None = None) -> Library:
+    """Load every `*.yaml` activity in `directory` plus the emotion families; all-or-nothing.
+
+    `emotions_path`: when None, `emotions.yaml` is looked for in `directory`, then in its parent
+    (the package layout: activities/emotions.yaml next to activities/library/); when absent there
+    the library simply has no emotion families. For the packaged library, it is required.
+    Raises LibraryError with every problem found in every file.
+    """
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise LibraryError([Problem(str(directory), FILE_FIELD, "not a directory")])
+    problems: list[Problem] = []
+    activities: list[Activity] = []
+    seen: dict[str, Path] = {}
+    for path in _activity_files(directory):
+        activity, data, file_problems = _check_activity_file(path)
+        problems.extend(file_problems)
+        problems.extend(_duplicate_problem(path, data, seen))
+        if activity is not None and not file_problems:
+            activities.append(activity)
+    if emotions_path is None:
+        found = _find_emotions(directory)
+        if found is None and directory.resolve() == LIBRARY_DIR:
+            problems.append(Problem(str(EMOTIONS_PATH), FILE_FIELD, "no such file"))
+    else:
+        found = Path(emotions_path)
+    emotions = None
+    if found is not None:
+        try:
+            emotions = load_emotions(found)
+        except LibraryError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise LibraryError(problems)
+    return Library(activities, emotions)
+
+
+def _duplicate_problem(path: Path, data: Any, seen: dict[str, Path]) -> list[Problem]:
+    if not isinstance(data, dict) or not isinstance(data.get("slug"), str):
+        return []
+    slug = data["slug"].strip()
+    if slug in seen:
+        return [Problem(str(path), "slug", f"duplicate slug {slug!r} (also used by {seen[slug]})")]
+    seen[slug] = path
+    return []
+
+
+# ---- checking (CLI) -----------------------------------------------------------------------
+
+
+def expand_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[Problem]]:
+    """Expand files and directories into the files to check (directories: their *.yaml/*.yml).
+
+    Returns (files, problems) where problems cover paths that do not exist or empty directories.
+    """
+    files: list[Path] = []
+    problems: list[Problem] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.suffix in SUFFIXES and not p.name.startswith("."))
+            if not found:
+                problems.append(Problem(str(path), FILE_FIELD, "no .yaml files in this directory"))
+            files.extend(found)
+        elif path.exists():
+            files.append(path)
+        else:
+            problems.append(Problem(str(path), FILE_FIELD, "no such file or directory"))
+    unique: list[Path] = []
+    for f in files:
+        if f.resolve() not in {u.resolve() for u in unique}:
+            unique.append(f)
+    return unique, problems
+
+
+def check_paths(paths: Iterable[str | Path]) -> list[Problem]:
+    """Check activity files and directories (and any emotions.yaml among them); never raises.
+
+    Slugs must match file names and be unique across everything checked together.
+    """
+    files, problems = expand_paths(paths)
+    seen: dict[str, Path] = {}
+    for path in files:
+        if _is_emotions_file(path):
+            data, file_problems = _read_yaml(path)
+            if not file_problems:
+                _, file_problems = _validate_emotions(path, data)
+            problems.extend(file_problems)
+            continue
+        _, data, file_problems = _check_activity_file(path)
+        problems.extend(file_problems)
+        problems.extend(_duplicate_problem(path, data, seen))
+    return problems

@@ -1,0 +1,264 @@
+#!/usr/bin/env bash
+# The whole test run, as CI does it (.ci/run -> make test -> this script):
+#
+#   1. Debian packages (scripts/system-deps.sh; instant on a warm machine)
+#   2. .venv, pip install only when requirements changed (make venv)
+#   3. pip-audit -r requirements.txt
+#   4. throwaway PostgreSQL + Redis (scripts/services.sh), stopped again on exit, also on failure
+#   5. pytest on SQLite (the default): the whole suite, tests/e2e included
+#   6. pytest on PostgreSQL (SB_TEST_DATABASE_URL set), -m "not e2e"
+#   7. summary; exit non-zero if any step failed
+#
+# Usage: bash scripts/test.sh [pytest args...]     e.g. bash scripts/test.sh -k join -x
+#        bash scripts/test.sh --audit-only          only steps 2-3 (make audit)
+#
+# Environment given to the tests (both runs):
+#   SB_TEST_REDIS_URL     redis://127.0.0.1:63799/0
+#   SB_TEST_POSTGRES_URL  postgresql+psycopg://secure_base:secure_base@127.0.0.1:54329/secure_base_test
+#   SB_TEST_DATABASE_URL  unset in the SQLite run; = SB_TEST_POSTGRES_URL in the PostgreSQL run
+# Knobs: SB_SKIP_AUDIT=1 (offline work), SB_AUDIT_STRICT=1 (an unreachable audit service fails).
+#
+# pytest's exit code 5 (no tests collected) counts as a failure. With extra pytest args a run that
+# selects nothing is only noted, as long as the other run ran tests (-k may match one run only).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+MODE=all
+if [[ "${1-}" == "--audit-only" ]]; then MODE=audit; shift; fi
+PYTEST_ARGS=("$@")
+
+BIN="$ROOT/.venv/bin"
+OUT="$ROOT/test-output"
+mkdir -p "$OUT" "$ROOT/.run"
+
+# ---------------------------------------------------------------------------------------------
+# Output helpers
+SUMMARY=()        # lines for the closing summary
+FAILED=0
+T0=$EPOCHREALTIME
+
+now() { echo "$EPOCHREALTIME"; }
+elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1fs", b - a }'; }
+if [[ -t 1 ]]; then
+  banner() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+else
+  banner() { printf '\n==> %s\n' "$*"; }
+fi
+record() {  # record STATUS NAME TIME DETAIL
+  SUMMARY+=("$(printf '  %-5s %-22s %7s  %s' "$1" "$2" "$3" "${4-}")")
+  if [[ "$1" == FAIL ]]; then FAILED=1; fi
+}
+print_summary() {
+  echo
+  echo "==================================== summary ===================================="
+  local line
+  for line in "${SUMMARY[@]}"; do echo "$line"; done
+  echo "  total time $(elapsed "$T0")"
+}
+abort() {  # abort STEP TIME MESSAGE: a step the later ones cannot do without
+  record FAIL "$1" "$2" "$3"
+  print_summary
+  echo "FAILED: $1: $3"
+  exit 1
+}
+
+# Only one test run at a time per checkout: runs share the PostgreSQL/Redis instances and
+# test-output/. A second run waits for the first.
+exec 9>"$ROOT/.run/test.lock"
+if ! flock -n 9; then
+  echo "test.sh: another test run in this checkout holds .run/test.lock; waiting for it..."
+  flock 9
+fi
+
+# ---------------------------------------------------------------------------------------------
+if [[ $MODE == all ]]; then
+  banner "system packages"
+  t=$(now)
+  bash scripts/system-deps.sh || abort "system packages" "$(elapsed "$t")" "scripts/system-deps.sh failed"
+  record ok "system packages" "$(elapsed "$t")"
+fi
+
+banner "virtualenv"
+t=$(now)
+make --no-print-directory -s venv || abort "virtualenv" "$(elapsed "$t")" "make venv failed"
+record ok "virtualenv" "$(elapsed "$t")"
+
+# ---------------------------------------------------------------------------------------------
+# pip-audit policy:
+#  * a known vulnerability in any pinned or transitive runtime dependency FAILS the run;
+#  * the audit service not answering (no network, or the service refusing the queries) is only a
+#    WARNING: the answer comes from an outside database that the project does not control, and
+#    an outage must not turn every test run red. SB_AUDIT_STRICT=1 makes it a failure.
+# pip-audit itself exits 0 when it could audit nothing ("Dependency not found on PyPI" for every
+# package), so the JSON report is read instead of trusting the exit code. Seen on this project's
+# machines: the package index reached here serves the per-project JSON but answers 404 to the
+# per-version JSON that pip-audit's "pypi" service uses (and OSV is unreachable), so every
+# package is skipped and the step ends in the warning.
+run_audit() {
+  banner "pip-audit -r requirements.txt"
+  local t json="$OUT/pip-audit.json" log="$OUT/pip-audit.log" rc
+  t=$(now)
+  if [[ "${SB_SKIP_AUDIT:-}" == 1 ]]; then
+    record skip "pip-audit" "0.0s" "SB_SKIP_AUDIT=1"
+    return 0
+  fi
+  rm -f "$json"
+  set +e
+  "$BIN/pip-audit" -r requirements.txt --progress-spinner off --timeout 30 \
+    --format json --output "$json" >"$log" 2>&1
+  rc=$?
+  set -e
+  if [[ ! -s "$json" ]]; then
+    tail -n 15 "$log"
+    if [[ "${SB_AUDIT_STRICT:-}" == 1 ]]; then
+      record FAIL "pip-audit" "$(elapsed "$t")" "pip-audit could not run (exit $rc, log: test-output/pip-audit.log)"
+    else
+      echo "WARNING: pip-audit could not run (exit $rc): dependencies NOT audited (log: test-output/pip-audit.log)"
+      record WARN "pip-audit" "$(elapsed "$t")" "could not run (exit $rc): NOT audited"
+    fi
+    return 0
+  fi
+  set +e
+  "$BIN/python" - "$json" <<'PY'
+import json
+import sys
+
+deps = json.load(open(sys.argv[1]))["dependencies"]
+vulnerable = [d for d in deps if d.get("vulns")]
+skipped = [d for d in deps if d.get("skip_reason")]
+audited = len(deps) - len(skipped)
+for d in vulnerable:
+    for v in d["vulns"]:
+        fix = ", ".join(v.get("fix_versions") or []) or "no fix yet"
+        aliases = ", ".join(v.get("aliases") or [])
+        print(f"VULNERABLE {d['name']} {d['version']}: {v['id']} ({aliases}) fixed in: {fix}")
+if skipped:
+    print(f"WARNING: {len(skipped)} of {len(deps)} packages could not be audited, e.g.:")
+    for d in skipped[:3]:
+        print(f"  {d['skip_reason']}")
+    print("  (the vulnerability service did not answer for them: see the comment in scripts/test.sh)")
+n_vulns = sum(len(d["vulns"]) for d in vulnerable)
+print(f"pip-audit: {audited} of {len(deps)} packages audited, {n_vulns} known vulnerabilities")
+sys.exit(1 if vulnerable else (2 if skipped else 0))
+PY
+  rc=$?
+  set -e
+  case $rc in
+    0) record ok "pip-audit" "$(elapsed "$t")" "no known vulnerabilities" ;;
+    1) record FAIL "pip-audit" "$(elapsed "$t")" "known vulnerabilities (see above)" ;;
+    2) if [[ "${SB_AUDIT_STRICT:-}" == 1 ]]; then
+         record FAIL "pip-audit" "$(elapsed "$t")" "audit service unreachable: packages NOT audited"
+       else
+         record WARN "pip-audit" "$(elapsed "$t")" "audit service unreachable: packages NOT audited"
+       fi ;;
+    *) record FAIL "pip-audit" "$(elapsed "$t")" "could not read the pip-audit report (exit $rc)" ;;
+  esac
+}
+run_audit
+
+if [[ $MODE == audit ]]; then
+  print_summary
+  exit $FAILED
+fi
+
+# ---------------------------------------------------------------------------------------------
+banner "services (PostgreSQL 127.0.0.1:54329, Redis 127.0.0.1:63799)"
+t=$(now)
+STARTED=()   # the services this run starts, and so stops; ones already running are left running
+for svc in pg redis; do
+  if bash scripts/services.sh status "$svc" >/dev/null 2>&1; then
+    echo "services: $svc already running: reusing it, it will be left running"
+  else
+    STARTED+=("$svc")
+  fi
+done
+stop_services() {
+  local svc
+  for svc in "${STARTED[@]-}"; do
+    [[ -n "$svc" ]] && bash scripts/services.sh stop "$svc" || true
+  done
+  STARTED=()
+}
+trap stop_services EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+bash scripts/services.sh start || abort "services" "$(elapsed "$t")" "could not start PostgreSQL/Redis (see .run/*.log)"
+bash scripts/services.sh reset || abort "services" "$(elapsed "$t")" "could not reset the test database"
+eval "$(bash scripts/services.sh env)"
+export SB_TEST_POSTGRES_URL SB_TEST_REDIS_URL
+record ok "services" "$(elapsed "$t")"
+
+# ---------------------------------------------------------------------------------------------
+TOTAL_PASSED=0 TOTAL_FAILED=0 TOTAL_SKIPPED=0
+RAN_TESTS=0
+
+# run_pytest NAME JUNIT_BASENAME [extra env...] -- [pytest args...]
+run_pytest() {
+  local name="$1" junit="$OUT/junit-$2.xml" t rc counts
+  shift 2
+  local envs=()
+  while [[ $# -gt 0 && "$1" != "--" ]]; do envs+=("$1"); shift; done
+  shift
+  banner "pytest: $name"
+  rm -f "$junit"
+  t=$(now)
+  set +e
+  env "${envs[@]}" "$BIN/python" -m pytest --junitxml="$junit" -o junit_family=xunit2 "$@"
+  rc=$?
+  set -e
+  # passed failed skipped total, from the JUnit report (failed includes errors)
+  counts="$("$BIN/python" - "$junit" <<'PY'
+import sys
+import xml.etree.ElementTree as ET
+
+try:
+    root = ET.parse(sys.argv[1]).getroot()
+except (OSError, ET.ParseError):
+    print("0 0 0 0")
+    sys.exit()
+suites = [root] if root.tag == "testsuite" else root.findall("testsuite")
+tot = sum(int(s.get("tests", 0)) for s in suites)
+fail = sum(int(s.get("failures", 0)) + int(s.get("errors", 0)) for s in suites)
+skip = sum(int(s.get("skipped", 0)) for s in suites)
+print(tot - fail - skip, fail, skip, tot)
+PY
+)"
+  local passed failed skipped total
+  read -r passed failed skipped total <<<"$counts"
+  TOTAL_PASSED=$((TOTAL_PASSED + passed))
+  TOTAL_FAILED=$((TOTAL_FAILED + failed))
+  TOTAL_SKIPPED=$((TOTAL_SKIPPED + skipped))
+  if (( total > 0 && rc != 5 )); then RAN_TESTS=1; fi
+  local detail="$passed passed, $failed failed, $skipped skipped"
+  case $rc in
+    0) record ok "pytest $name" "$(elapsed "$t")" "$detail" ;;
+    1) record FAIL "pytest $name" "$(elapsed "$t")" "$detail" ;;
+    5) if [[ ${#PYTEST_ARGS[@]} -gt 0 ]]; then
+         record note "pytest $name" "$(elapsed "$t")" "no tests selected by: ${PYTEST_ARGS[*]}"
+       else
+         record FAIL "pytest $name" "$(elapsed "$t")" "no tests collected (pytest exit 5)"
+       fi ;;
+    2) record FAIL "pytest $name" "$(elapsed "$t")" "collection errors or interrupted (pytest exit 2); $detail" ;;
+    *) record FAIL "pytest $name" "$(elapsed "$t")" "pytest exit $rc (3 internal error, 4 usage error); $detail" ;;
+  esac
+}
+
+run_pytest "sqlite" sqlite -u SB_TEST_DATABASE_URL -- "${PYTEST_ARGS[@]}"
+# -m goes first so that a -m in ARGS (pytest keeps the last one) can override it.
+run_pytest "postgres" postgres "SB_TEST_DATABASE_URL=$SB_TEST_POSTGRES_URL" -- -m "not e2e" "${PYTEST_ARGS[@]}"
+
+if [[ $RAN_TESTS -eq 0 ]]; then
+  record FAIL "pytest" "" "no test ran in either run"
+fi
+
+stop_services   # now rather than in the EXIT trap, so that the summary comes last
+
+print_summary
+if [[ $FAILED -ne 0 ]]; then
+  echo "FAILED (details above; JUnit reports in test-output/)"
+fi
+# Closing line in the plain 'N passed, N failed' form, summed over both pytest runs.
+echo "total: $TOTAL_PASSED passed, $TOTAL_FAILED failed, $TOTAL_SKIPPED skipped"
+exit $FAILED
