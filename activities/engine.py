@@ -1,0 +1,127 @@
+"""The pure activity engines behind one dispatch: start, apply and the three audience views.
+
+No Flask, no DB, no clock, no global random: time comes in as ``now``, randomness as ``seed``, and
+everything decided goes out as return values (docs/ENGINE_CONTRACT.md). Every state records its
+``kind``, so ``apply`` and the views dispatch from the state alone.
+
+``apply`` never mutates its input: it deep-copies the state, lets the kind change the copy, and adds
+one ``{"type": "touched", "members": [...]}`` effect listing every member whose participant view
+changed (computed by comparing views, so it is right for every kind by construction).
+"""
+from __future__ import annotations
+
+import copy
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from activities.kinds import (
+    PARTICIPANT,
+    Command,
+    Effect,
+    KindEngine,
+    Options,
+    Rejected,
+    State,
+    View,
+    is_present,
+    members_from,
+)
+from activities.kinds import form as form_kind
+from activities.kinds import info as info_kind
+from activities.kinds import pacer as pacer_kind
+from activities.kinds import round as round_kind
+from activities.schema import Activity
+
+__all__ = [
+    "KINDS",
+    "KindEngine",
+    "Rejected",
+    "apply",
+    "display_view",
+    "facilitator_view",
+    "participant_view",
+    "start",
+]
+
+
+def _registry(*engines: KindEngine) -> dict[str, KindEngine]:
+    registry: dict[str, KindEngine] = {}
+    for engine in engines:
+        if engine.kind in registry:
+            raise ValueError(f"two engines claim the activity kind {engine.kind!r}")
+        registry[engine.kind] = engine
+    return registry
+
+
+# The one mapping from kind to engine. "pairs" and "cards" join here when their engines land.
+KINDS: dict[str, KindEngine] = _registry(
+    round_kind.ENGINE,
+    form_kind.ENGINE,
+    pacer_kind.ENGINE,
+    info_kind.ENGINE,
+)
+
+
+def start(activity: Activity, members: list[dict[str, Any]], now: float, seed: int,
+          options: Mapping[str, Any] | None = None) -> State:
+    """A fresh state for ``activity`` (a parsed schema Activity) with these members.
+
+    ``options`` carries hub-provided settings: ``distress_threshold`` (form, int 0-10, default 8) and
+    ``history`` ({member id: seconds spoken before}, for a progressive round).
+    """
+    engine = KINDS.get(activity.kind)
+    if engine is None:
+        raise Rejected(f"{activity.kind.capitalize()} activities cannot run live yet.")
+    if not isinstance(seed, int) or isinstance(seed, bool):
+        raise Rejected("The seed must be a whole number.")
+    return engine.start(activity.settings, members_from(members), _clock(now), seed, Options.parse(options))
+
+
+def apply(state: State, command: Mapping[str, Any], now: float) -> tuple[State, list[Effect]]:
+    """Apply one command: the new state and its effects, or Rejected with a reason for the UI."""
+    engine = _engine_for(state)
+    cmd = Command.parse(command)
+    if cmd.actor.role == PARTICIPANT and not is_present(state, cmd.actor.id):
+        raise Rejected("You are not part of this activity.")
+    new_state = copy.deepcopy(state)
+    effects = list(engine.apply(new_state, cmd, _clock(now)))
+    touched = _touched(engine, state, new_state)
+    if touched:
+        effects.append({"type": "touched", "members": touched})
+    return new_state, effects
+
+
+def facilitator_view(state: State) -> View:
+    return copy.deepcopy(_engine_for(state).facilitator_view(state))
+
+
+def participant_view(state: State, member_id: str) -> View:
+    return copy.deepcopy(_engine_for(state).participant_view(state, member_id))
+
+
+def display_view(state: State, show_names: bool) -> View:
+    return copy.deepcopy(_engine_for(state).display_view(state, show_names))
+
+
+def _engine_for(state: State) -> KindEngine:
+    kind = state.get("kind") if isinstance(state, Mapping) else None
+    engine = KINDS.get(kind) if isinstance(kind, str) else None
+    if engine is None:
+        raise ValueError(f"not an activity state of a known kind: {kind!r}")
+    return engine
+
+
+def _clock(now: float) -> float:
+    if isinstance(now, bool) or not isinstance(now, (int, float)) or not math.isfinite(now):
+        raise ValueError(f"now must be a finite number of seconds, got {now!r}")
+    return float(now)
+
+
+def _touched(engine: KindEngine, before: State, after: State) -> list[str]:
+    return [
+        member
+        for member in after["members"]
+        if member not in before["members"]
+        or engine.participant_view(before, member) != engine.participant_view(after, member)
+    ]

@@ -1,0 +1,167 @@
+"""Form engine: check-ins, check-outs and reflection worksheets filled in live.
+
+State (``kind: "form"``)::
+
+    phase               "open" -> "closed" (answers can still be deleted when closed)
+    go_around           from FormSettings (the hub may follow the form with a round)
+    distress_threshold  from the start option ``distress_threshold`` (default 8)
+    fields              the FormField settings as plain dicts
+    members             {id: {name, in_room, present}}
+    answers             {member id: {field id: value}}; a resubmission replaces the whole set
+    submitted_at        {member id: now of the last submission}
+    spotlight           what the display shows: {"field", "member"} (member None = aggregate) or None
+    shared              [{"member", "field"}]: chosen group-audience answers revealed to the group
+
+Audiences: ``private`` answers belong to the member alone (facilitators only learn that one exists),
+``facilitators`` answers reach the facilitators, ``group`` answers reach the group once revealed.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from activities.kinds import (
+    Command,
+    Effect,
+    KindEngine,
+    Options,
+    Rejected,
+    State,
+    acting_for,
+    dispatch,
+    handle_join,
+    handle_leave,
+    member_arg,
+    name_of,
+    require_facilitator,
+    str_arg,
+)
+from activities.kinds.form_values import clean_answers, field_by_id
+from activities.kinds.form_views import display_view, facilitator_view, participant_view
+from activities.schema import FormSettings
+
+OPEN, CLOSED = "open", "closed"
+
+
+def start(settings: FormSettings, members: dict[str, dict[str, Any]], now: float, seed: int,
+          options: Options) -> State:
+    return {
+        "kind": "form",
+        "phase": OPEN,
+        "go_around": settings.go_around,
+        "distress_threshold": options.distress_threshold,
+        "fields": [field.model_dump() for field in settings.fields],
+        "members": members,
+        "answers": {},
+        "submitted_at": {},
+        "spotlight": None,
+        "shared": [],
+    }
+
+
+def _require_open(state: State) -> None:
+    if state["phase"] != OPEN:
+        raise Rejected("This form is closed.")
+
+
+def _distress_alerts(state: State, member: str, before: dict[str, Any],
+                     after: dict[str, Any]) -> list[Effect]:
+    """One alert per distress field at or above the threshold whose value is new or changed.
+    A field whose audience is private never alerts: its answer belongs to the member alone."""
+    alerts = []
+    for field in state["fields"]:
+        value = after.get(field["id"])
+        if not field["distress_alert"] or field["audience"] == "private":
+            continue
+        if value is None or value == before.get(field["id"]):
+            continue
+        if value >= state["distress_threshold"]:
+            alerts.append({"type": "alert", "kind": "distress", "member": member, "field": field["id"],
+                           "value": value})
+    return alerts
+
+
+def _forget_missing(state: State) -> None:
+    """Drop shared items and the spotlight when the answer they point at no longer exists."""
+    def exists(item: dict[str, Any]) -> bool:
+        return item["member"] is None or item["field"] in state["answers"].get(item["member"], {})
+
+    state["shared"] = [item for item in state["shared"] if exists(item)]
+    if state["spotlight"] is not None and not exists(state["spotlight"]):
+        state["spotlight"] = None
+
+
+# ---- commands ---------------------------------------------------------------------------------
+
+
+def _submit(state: State, cmd: Command, now: float) -> list[Effect]:
+    _require_open(state)
+    member = acting_for(state, cmd, facilitator_may="in_room")
+    answers = clean_answers(state["fields"], cmd.args.get("answers"))
+    before = state["answers"].get(member, {})
+    state["answers"][member] = answers
+    state["submitted_at"][member] = now
+    _forget_missing(state)
+    return _distress_alerts(state, member, before, answers)
+
+
+def _delete_answers(state: State, cmd: Command, now: float) -> None:
+    member = acting_for(state, cmd, facilitator_may="in_room")
+    if member not in state["answers"]:
+        raise Rejected("There are no answers to delete.")
+    del state["answers"][member]
+    del state["submitted_at"][member]
+    _forget_missing(state)
+
+
+def _reveal(state: State, cmd: Command, now: float) -> None:
+    """Show the group one field's aggregate, or (with ``member``) one chosen group-audience answer."""
+    require_facilitator(cmd)
+    field = field_by_id(state["fields"], str_arg(cmd, "field", "Please choose a question."))
+    if field is None:
+        raise Rejected("This form has no such question.")
+    label = field["label"]
+    if cmd.args.get("member") is None:
+        if field["audience"] == "private":
+            raise Rejected(f"“{label}” is private to each member and is never shown, not even summed up.")
+        state["spotlight"] = {"field": field["id"], "member": None}
+        return
+    member = member_arg(state, cmd)
+    if field["audience"] != "group":
+        raise Rejected(f"“{label}” is not shared with the group; show a summary instead.")
+    if field["id"] not in state["answers"].get(member, {}):
+        raise Rejected(f"{name_of(state, member)} has not answered “{label}”.")
+    item = {"field": field["id"], "member": member}
+    state["spotlight"] = item
+    if item not in state["shared"]:
+        state["shared"].append(dict(item))
+
+
+def _hide(state: State, cmd: Command, now: float) -> None:
+    require_facilitator(cmd)
+    if state["spotlight"] is None:
+        raise Rejected("Nothing is being shown.")
+    state["spotlight"] = None
+
+
+def _close(state: State, cmd: Command, now: float) -> None:
+    require_facilitator(cmd)
+    _require_open(state)
+    state["phase"] = CLOSED
+
+
+HANDLERS = {
+    "submit": _submit,
+    "delete_answers": _delete_answers,
+    "reveal": _reveal,
+    "hide": _hide,
+    "close": _close,
+    "member_join": handle_join,
+    "member_leave": handle_leave,
+}
+
+
+def apply(state: State, cmd: Command, now: float) -> list[Effect]:
+    return dispatch(HANDLERS, state, cmd, now)
+
+
+ENGINE = KindEngine("form", start, apply, facilitator_view, participant_view, display_view)

@@ -1,0 +1,142 @@
+"""Form views: who sees which answers.
+
+- Facilitators: every answer except ``private`` ones (for those, only that they exist).
+- A participant: their own answers (every audience) plus group-audience answers the facilitator
+  revealed, without names (the participant view has no ``show_names`` switch, so it never names).
+- The display: counts and the spotlight (an aggregate, or one revealed group-audience answer, named
+  only when ``show_names``).
+Aggregates count present members only and never cover ``private`` fields.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from activities.kinds import State, View, is_present, name_of, present_ids
+from activities.kinds.form_values import SCALE_MAX, SCALE_MIN, Field, field_by_id
+
+OTHER_FAMILY = "other"  # emotion words given without a family
+
+
+def summarise(state: State, field: Field) -> dict[str, Any]:
+    """Aggregate of one field over present members: count, emotion families, scale mean/histogram."""
+    values = [
+        answers[field["id"]]
+        for member, answers in state["answers"].items()
+        if is_present(state, member) and field["id"] in answers
+    ]
+    summary: dict[str, Any] = {"answered": len(values)}
+    if field["type"] == "emotion":
+        counts = Counter(value["family"] or OTHER_FAMILY for value in values)
+        summary["families"] = dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+    elif field["type"] == "scale":
+        summary["mean"] = round(sum(values) / len(values), 1) if values else None
+        summary["histogram"] = [values.count(point) for point in range(SCALE_MIN, SCALE_MAX + 1)]
+    return summary
+
+
+def _answered(state: State) -> int:
+    return sum(1 for member in state["answers"] if is_present(state, member))
+
+
+def _known_field(state: State, field_id: str) -> Field:
+    field = field_by_id(state["fields"], field_id)
+    if field is None:  # reveal only ever points at fields of this form
+        raise KeyError(field_id)
+    return field
+
+
+def _heading(field: Field) -> dict[str, Any]:
+    return {"field": field["id"], "label": field["label"], "type": field["type"]}
+
+
+def _spotlight(state: State, show_names: bool, viewer: str | None = None) -> dict[str, Any] | None:
+    spot = state["spotlight"]
+    if spot is None:
+        return None
+    field = _known_field(state, spot["field"])
+    member = spot["member"]
+    if member is None:
+        return {**_heading(field), "summary": summarise(state, field)}
+    shown = {**_heading(field), "value": state["answers"][member][field["id"]]}
+    if viewer is not None:
+        return {**shown, "mine": member == viewer}
+    return {**shown, "name": name_of(state, member) if show_names else None}
+
+
+def _private_field_ids(state: State) -> set[str]:
+    return {field["id"] for field in state["fields"] if field["audience"] == "private"}
+
+
+def _member_row(state: State, member: str, private: set[str]) -> dict[str, Any]:
+    answers = state["answers"].get(member, {})
+    return {
+        "id": member,
+        **state["members"][member],
+        "submitted_at": state["submitted_at"].get(member),
+        "answers": {fid: value for fid, value in answers.items() if fid not in private},
+        "private_answered": [fid for fid in answers if fid in private],
+    }
+
+
+def _distress(state: State, private: set[str]) -> list[dict[str, Any]]:
+    """Current answers at or above the threshold on distress fields. Private fields never flag: even
+    "someone rated high" would say something about an answer that belongs to the member alone."""
+    flagged = []
+    for field in state["fields"]:
+        if not field["distress_alert"] or field["id"] in private:
+            continue
+        for member, answers in state["answers"].items():
+            value = answers.get(field["id"])
+            if value is not None and value >= state["distress_threshold"]:
+                flagged.append({"member": member, "field": field["id"], "value": value})
+    return flagged
+
+
+def facilitator_view(state: State) -> View:
+    private = _private_field_ids(state)
+    return {
+        "kind": "form",
+        "phase": state["phase"],
+        "go_around": state["go_around"],
+        "distress_threshold": state["distress_threshold"],
+        "fields": [dict(field) for field in state["fields"]],
+        "answered": _answered(state),
+        "present": len(present_ids(state)),
+        "members": [_member_row(state, member, private) for member in state["members"]],
+        "summaries": {f["id"]: summarise(state, f) for f in state["fields"] if f["id"] not in private},
+        "distress": _distress(state, private),
+        "spotlight": _spotlight(state, show_names=True),
+        "shared": [dict(item) for item in state["shared"]],
+    }
+
+
+def participant_view(state: State, member_id: str) -> View:
+    shared = [
+        {
+            **_heading(_known_field(state, item["field"])),
+            "value": state["answers"][item["member"]][item["field"]],
+            "mine": item["member"] == member_id,
+        }
+        for item in state["shared"]
+    ]
+    return {
+        "kind": "form",
+        "phase": state["phase"],
+        "fields": [dict(field) for field in state["fields"]],
+        "my_answers": dict(state["answers"].get(member_id, {})),
+        "submitted": member_id in state["answers"],
+        "shared": shared,
+        "spotlight": _spotlight(state, show_names=False, viewer=member_id),
+    }
+
+
+def display_view(state: State, show_names: bool) -> View:
+    return {
+        "kind": "form",
+        "phase": state["phase"],
+        "fields": [_heading(field) for field in state["fields"]],
+        "answered": _answered(state),
+        "present": len(present_ids(state)),
+        "spotlight": _spotlight(state, show_names),
+    }
