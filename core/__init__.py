@@ -14,25 +14,36 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config.update(config.from_environment())
     app.config.update(overrides or {})
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    for noisy in ("alembic.runtime.plugins", "weasyprint", "fontTools"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
 
     db.init_app(app)
     login_manager.init_app(app)
     csrf.init_app(app)
 
-    from core import (  # noqa: F401  (registers loaders and hooks)
+    from core import (  # noqa: F401  (auth and events register loaders, hooks and Socket.IO events)
         auth,
+        catalogue,
         cli,
-        events,  # noqa: F401  (registers shared Socket.IO events)
+        errors,
+        events,
         headers,
+        logfilter,
+        scheduler,
     )
     from facilitator import bp as facilitator_bp
+    from handouts import bp as handouts_bp
     from participant import bp as participant_bp
 
+    catalogue.install(app)
     app.register_blueprint(facilitator_bp)
     app.register_blueprint(participant_bp)
+    app.register_blueprint(handouts_bp)
     app.before_request(auth.enforce_idle_timeout)
     headers.install(app)
+    errors.install(app)
+    scheduler.install(app)
+    logfilter.install()
     cli.install(app)
 
     if app.config["BEHIND_PROXY"]:

@@ -77,10 +77,23 @@ def create_facilitator(name: str, email: str, password: str) -> None:
     click.echo(f"Facilitator {email.strip().lower()} created.")
 
 
+@click.command("purge")
+@with_appcontext
+def purge() -> None:
+    """Purge participants' data of ended sessions past their group's retention period (run from cron)."""
+    from core.retention import purge_expired
+
+    counts = purge_expired()
+    click.echo(f"Purged {counts['sessions']} session(s) and {counts['audit_events']} old audit event(s).")
+
+
 def install(app: Flask) -> None:
     from activities.cli import activities_cli
+    from handouts.cli import handouts_cli
 
     app.cli.add_command(db_cli)
     app.cli.add_command(setup_link)
     app.cli.add_command(create_facilitator)
+    app.cli.add_command(purge)
     app.cli.add_command(activities_cli)
+    app.cli.add_command(handouts_cli)

@@ -49,5 +49,7 @@ def from_environment() -> dict:
         "INVITE_LINK_HOURS": 72,
         "MAX_CONTENT_LENGTH": 512 * 1024,
         "WTF_CSRF_TIME_LIMIT": None,  # tied to the login session instead; idle timeout ends it
+        "AUDIT_RETENTION_DAYS": int(os.environ.get("SB_AUDIT_RETENTION_DAYS", "365")),
+        "PURGE_SCHEDULER": _bool("SB_PURGE_SCHEDULER", True),
         "TESTING": False,
     }

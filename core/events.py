@@ -33,6 +33,9 @@ class CommandPayload(BaseModel):
     member: Annotated[str, Field(max_length=20)] | None = None
     signal: int | None = None
     on: bool | None = None
+    index: Annotated[int, Field(ge=0, le=100)] | None = None
+    action: Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[a-z_]+$")] | None = None
+    args: dict | None = None  # checked by the activity engine; the whole event is size-capped
 
     def command(self, caller: Caller) -> dict:
         args = self.model_dump(exclude={"key"}, exclude_none=True)

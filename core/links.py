@@ -10,11 +10,12 @@ from core.models import GroupSession
 
 
 def external(endpoint: str, **values) -> str:
-    path = url_for(endpoint, **values)
+    """An absolute link. Works outside a request too (a CLI command or a background task broadcasting)."""
     base = current_app.config.get("PUBLIC_URL")
-    if not base:
-        base = request.host_url.rstrip("/") if has_request_context() else "http://127.0.0.1:5000"
-    return base + path
+    if has_request_context():
+        return (base or request.host_url.rstrip("/")) + url_for(endpoint, **values)
+    with current_app.test_request_context():
+        return (base or "http://127.0.0.1:5000") + url_for(endpoint, **values)
 
 
 def join_url(gs: GroupSession) -> str:

@@ -12,7 +12,9 @@ import time
 from sqlalchemy import select, update
 
 from activities.engine import Rejected
-from core import views
+from activities.plan import ensure_plan_keys
+from core import catalogue, views
+from core.activity_models import ActivityRun
 from core.extensions import db, socketio
 from core.models import CommandReceipt, GroupSession, LiveState, utcnow
 from core.state import dispatch, initial_state
@@ -38,7 +40,7 @@ def load_state(session_id: int) -> tuple[dict, int]:
     row = db.session.get(LiveState, session_id)
     if row is None:
         return initial_state(), 0
-    return row.state, row.version
+    return ensure_plan_keys(dict(row.state)), row.version
 
 
 def _write(session_id: int, old_version: int, state: dict) -> bool:
@@ -70,7 +72,8 @@ def execute(session: GroupSession, command: dict, key: str | None = None) -> dic
                 return previous
             state, version = load_state(session.id)
             try:
-                new_state, effects = dispatch(state, command, time.time())
+                prepared = catalogue.prepare(session, state, command)
+                new_state, effects = dispatch(state, prepared, time.time())
             except Rejected as exc:
                 ack = {"ok": False, "error": exc.reason}
                 if key:
@@ -79,6 +82,7 @@ def execute(session: GroupSession, command: dict, key: str | None = None) -> dic
             if not _write(session.id, version, new_state):
                 s.rollback()
                 continue
+            _archive(s, session, effects)
             ack = {"ok": True, "version": version + 1}
             if key:
                 s.add(CommandReceipt(session_id=session.id, key=key, ack=ack))
@@ -86,6 +90,16 @@ def execute(session: GroupSession, command: dict, key: str | None = None) -> dic
         return ack
     log.warning("live: gave up after %d concurrent-write retries (session %s)", MAX_RETRIES, session.id)
     return {"ok": False, "error": "The session is busy. Please try again."}
+
+
+def _archive(s, session: GroupSession, effects: list[dict]) -> None:
+    """Keep each finished activity's final state with the session, in the same transaction."""
+    for effect in effects:
+        if effect.get("type") == "archive":
+            run = effect["run"]
+            s.add(ActivityRun(session_id=session.id, position=run["position"], slug=run["slug"],
+                              title=run["title"], kind=run["kind"], planned_minutes=run["planned_minutes"],
+                              started_at=run["started_at"], ended_at=run["ended_at"], state=run["state"]))
 
 
 def broadcast(session: GroupSession, state: dict, version: int, effects: list[dict]) -> None:

@@ -91,6 +91,7 @@ class Group(Base):
     agreements: Mapped[str] = mapped_column(Text, default="")
     retention_days: Mapped[int] = mapped_column(Integer, default=30)
     distress_threshold: Mapped[int] = mapped_column(Integer, default=8)
+    crisis_text: Mapped[str] = mapped_column(Text, default="")  # empty: the organisation's default
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     members: Mapped[list[GroupMember]] = relationship(back_populates="group", passive_deletes=True)
@@ -130,6 +131,7 @@ class GroupSession(Base):
     status: Mapped[str] = mapped_column(String(10), default="planned")  # planned | live | ended
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
     group: Mapped[Group] = relationship(back_populates="sessions")
     participants: Mapped[list[Participant]] = relationship(back_populates="session", passive_deletes=True)

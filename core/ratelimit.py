@@ -12,19 +12,21 @@ from core.models import RateHit, utcnow
 from core.security import token_hash
 
 
-def attempt(key: str, limit: int, window: timedelta) -> bool:
-    """Count one attempt under `key`; False when more than `limit` happened within `window`."""
-    h = token_hash(key)
+def blocked(key: str, limit: int, window: timedelta) -> bool:
+    """True when `limit` failed attempts under `key` happened within `window`."""
+    count = db.session.execute(
+        select(func.count()).select_from(RateHit)
+        .where(RateHit.key_hash == token_hash(key), RateHit.at >= utcnow() - window)
+    ).scalar_one()
+    return count >= limit
+
+
+def failed(key: str) -> None:
+    """Count one failed attempt (a wrong password, a wrong code). Successes are never counted."""
     now = utcnow()
     with db.transaction() as s:
         s.execute(delete(RateHit).where(RateHit.at < now - timedelta(days=1)))
-        count = s.execute(
-            select(func.count()).select_from(RateHit).where(RateHit.key_hash == h, RateHit.at >= now - window)
-        ).scalar_one()
-        if count >= limit:
-            return False
-        s.add(RateHit(key_hash=h, at=now))
-    return True
+        s.add(RateHit(key_hash=token_hash(key), at=now))
 
 
 class TokenBucket:

@@ -1,13 +1,59 @@
-"""The live-state document: which engine handles which command (the frame now, activities next)."""
+"""The live-state document: which engine handles which command. Pure: the hub prepares anything
+that needs the database (see core/catalogue.prepare) before calling `dispatch`."""
 from __future__ import annotations
 
-from activities import frame
+import copy
+
+from activities import frame, plan
+from activities.engine import Rejected
 
 
 def initial_state() -> dict:
-    return frame.new_state()
+    return plan.ensure_plan_keys(frame.new_state())
+
+
+def _facilitator(command: dict) -> None:
+    if command["actor"]["role"] != "facilitator":
+        raise Rejected("Only a facilitator can do that.")
+
+
+def _frame(state: dict, command: dict, now: float) -> tuple[dict, list[dict]]:
+    new, effects = frame.apply(state, command, now)
+    kind = command["type"]
+    if kind == "member_join":
+        plan.sync_member(new, "member_join", command["member_info"], now)
+    elif kind == "member_leave":
+        plan.sync_member(new, "member_leave", command["member"], now)
+    elif kind == "set_phase" and new["phase"] == "ended":
+        effects += plan.stop(new, now)
+    return new, effects
 
 
 def dispatch(state: dict, command: dict, now: float) -> tuple[dict, list[dict]]:
     """Route a command to the engine that owns it; engines are pure and raise Rejected."""
-    return frame.apply(state, command, now)
+    kind = command.get("type")
+    if kind in frame.COMMANDS:
+        return _frame(state, command, now)
+    if state["phase"] == "ended":
+        raise Rejected("This session has ended.")
+    new = copy.deepcopy(state)
+    if kind == "plan_go":
+        _facilitator(command)
+        effects = plan.go(new, command["index"], command["activity_def"], command["brief"], now,
+                          command["seed"], command["options"])
+    elif kind == "plan_stop":
+        _facilitator(command)
+        effects = plan.stop(new, now)
+    elif kind == "plan_set":
+        if command["actor"]["role"] != "system":
+            raise Rejected("Not allowed.")
+        effects = plan.set_plan(new, command["items"])
+    elif kind == "activity":
+        action = command.get("action")
+        if not isinstance(action, str):
+            raise Rejected("The request does not say what to do.")
+        args = command.get("args") or {}
+        effects = plan.act(new, {**args, "type": action, "actor": command["actor"]}, now)
+    else:
+        raise Rejected("Unknown command.")
+    return new, effects

@@ -1,29 +1,60 @@
 """Per-audience views of a live session. A participant or display payload never carries
-facilitator-only fields: each is built from an explicit set of keys, and tests check it."""
+facilitator-only fields: each is built from explicit keys, and tests check it by allow-list."""
 from __future__ import annotations
 
-from activities import frame
+import time
+
+from activities import engine, frame
 from core import links
 from core.models import GroupSession
 
+PUBLIC_ITEM_KEYS = ("slug", "title", "kind", "intro", "prompts", "content_note", "settings", "emotions")
+
+
+def _public_item(item: dict | None) -> dict | None:
+    return None if item is None else {k: item[k] for k in PUBLIC_ITEM_KEYS}
+
+
+def _plan(state: dict) -> dict:
+    return {"items": state["plan"], "current": state["current"], "item_started_at": state["item_started_at"],
+            "elapsed": state["elapsed"]}
+
 
 def facilitator(session: GroupSession, state: dict, version: int) -> dict:
-    return {"version": version, "title": session.title, "frame": frame.facilitator_view(state),
-            "join": links.join_info(session)}
+    activity = None
+    if state["activity"] is not None:
+        activity = {"item": state["item"], "view": engine.facilitator_view(state["activity"])}
+    return {"version": version, "server_time": time.time(), "title": session.title,
+            "frame": frame.facilitator_view(state), "join": links.join_info(session), "plan": _plan(state),
+            "activity": activity}
 
 
 def participant(session: GroupSession, state: dict, version: int, member_id: str) -> dict:
-    return {"version": version, "title": session.title, "frame": frame.participant_view(state, member_id)}
+    activity = None
+    if state["activity"] is not None:
+        activity = {"item": _public_item(state["item"]),
+                    "view": engine.participant_view(state["activity"], member_id)}
+    return {"version": version, "server_time": time.time(), "title": session.title,
+            "frame": frame.participant_view(state, member_id), "activity": activity}
 
 
 def display(session: GroupSession, state: dict, version: int) -> dict:
     joinable = state["phase"] != "ended" and not session.locked
-    return {"version": version, "title": session.title, "frame": frame.display_view(state),
-            "join": links.join_info(session) if joinable else None}
+    activity = None
+    if state["activity"] is not None:
+        item = _public_item(state["item"])
+        item["emotions"] = []
+        activity = {"item": item, "view": engine.display_view(state["activity"], state["show_names"])}
+    step = None
+    if state["current"] is not None:
+        step = {"number": state["current"] + 1, "of": len(state["plan"])}
+    return {"version": version, "server_time": time.time(), "title": session.title,
+            "frame": frame.display_view(state), "join": links.join_info(session) if joinable else None,
+            "activity": activity, "step": step}
 
 
 def alert(state: dict, effect: dict) -> dict:
-    """A private signal for facilitators: who, what, which signal to acknowledge."""
+    """A private signal for facilitators: who, what, and which signal or field it concerns."""
     name = next((m["name"] for m in state["members"] if m["id"] == effect.get("member")), "")
     return {"kind": effect.get("kind"), "member": effect.get("member"), "name": name,
             "signal": effect.get("signal"), "value": effect.get("value")}

@@ -28,6 +28,16 @@ def join_sheet(session_id: int):
     return render_template("facilitator/join_sheet.html", gs=gs, join=links.join_info(gs))
 
 
+@bp.route("/sessions/<int:session_id>/summary")
+@login_required
+def summary(session_id: int):
+    """After (or during) a session: attendance, time per activity, airtime, answers facilitators may see."""
+    from facilitator.summary import session_summary
+
+    gs = session_or_404(session_id)
+    return render_template("facilitator/summary.html", gs=gs, s=session_summary(gs))
+
+
 @bp.post("/sessions/<int:session_id>/rotate")
 @login_required
 def rotate(session_id: int):
@@ -46,3 +56,6 @@ def end(session_id: int):
         ops.end(gs, current_user)
         flash("The session has ended.", "ok")
     return redirect(url_for("facilitator.group", group_id=gs.group_id))
+
+
+from facilitator import plan_routes  # noqa: E402,F401

@@ -51,6 +51,8 @@ class GroupForm(FlaskForm):
                                   validators=[NumberRange(min=1, max=365)])
     distress_threshold = IntegerField("Alert me when a check-in intensity is at least (0-10)", default=8,
                                       validators=[NumberRange(min=1, max=10)])
+    crisis_text = TextAreaField("Crisis resources shown to participants (optional)",
+                                validators=[Length(max=4000), plain_text(4000, True)])
 
 
 class SessionForm(FlaskForm):

@@ -25,7 +25,7 @@ from facilitator.accounts import (
 )
 from facilitator.forms import AccountForm, ActionForm, GroupForm, LoginForm, SessionForm
 
-LOGIN_LIMIT = (8, timedelta(minutes=10))  # attempts per email+address in the window
+LOGIN_LIMIT = (8, timedelta(minutes=10))  # failed attempts per email+address in the window
 
 
 def _client_address() -> str:
@@ -68,11 +68,12 @@ def login():
         flash("You were signed out after a period of inactivity.", "info")
     if form.validate_on_submit():
         key = f"login:{_client_address()}:{form.email.data.strip().lower()}"
-        if not ratelimit.attempt(key, *LOGIN_LIMIT):
+        if ratelimit.blocked(key, *LOGIN_LIMIT):
             flash("Too many sign-in attempts. Please wait a few minutes and try again.", "error")
             return render_template("facilitator/login.html", form=form), 429
         f = authenticate(form.email.data, form.password.data)
         if f is None:
+            ratelimit.failed(key)
             flash("That email and password do not match an account.", "error")
         else:
             _start_login(f)
@@ -110,7 +111,7 @@ def create_group():
         return render_template("facilitator/dashboard.html", groups=ops.groups_of(current_user), form=form), 400
     g = ops.create_group(current_user, form.name.data, form.description.data, form.agreements.data,
                          form.retention_days.data)
-    ops.update_group(g, distress_threshold=form.distress_threshold.data)
+    ops.update_group(g, distress_threshold=form.distress_threshold.data, crisis_text=form.crisis_text.data)
     flash("Group created.", "ok")
     return redirect(url_for("facilitator.group", group_id=g.id))
 
@@ -135,7 +136,8 @@ def edit_group(group_id: int):
         return redirect(url_for("facilitator.group", group_id=g.id))
     ops.update_group(g, name=form.name.data, description=form.description.data,
                      agreements=form.agreements.data or ops.DEFAULT_AGREEMENTS,
-                     retention_days=form.retention_days.data, distress_threshold=form.distress_threshold.data)
+                     retention_days=form.retention_days.data, distress_threshold=form.distress_threshold.data,
+                     crisis_text=form.crisis_text.data)
     flash("Group settings saved.", "ok")
     return redirect(url_for("facilitator.group", group_id=g.id))
 
@@ -200,4 +202,7 @@ def display(token: str):
     return render_template("facilitator/display.html", gs=gs, token=token)
 
 
-from facilitator import console_routes  # noqa: E402,F401
+from facilitator import (
+    console_routes,  # noqa: E402,F401
+    privacy_routes,  # noqa: E402,F401
+)

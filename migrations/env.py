@@ -2,6 +2,7 @@
 from alembic import context
 from sqlalchemy import create_engine
 
+import core.activity_models  # noqa: F401
 import core.models  # noqa: F401  (registers every table on Base.metadata)
 from core.db import Base
 

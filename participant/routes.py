@@ -28,7 +28,7 @@ from core.sockets import participant_cookie
 from participant import bp
 from participant.forms import CodeForm, ConsentForm, LeaveForm, NameForm
 
-CODE_LIMIT = (10, timedelta(minutes=10))  # code attempts per network address
+CODE_LIMIT = (10, timedelta(minutes=10))  # wrong codes per network address
 COOKIE_HOURS = 24
 
 
@@ -76,12 +76,14 @@ def join_code():
     form = CodeForm()
     if not form.validate_on_submit():
         return render_template("participant/home.html", form=form), 400
-    if not ratelimit.attempt(f"code:{request.remote_addr}", *CODE_LIMIT):
+    key = f"code:{request.remote_addr}"
+    if ratelimit.blocked(key, *CODE_LIMIT):
         flash("Too many tries. Please wait a few minutes, or ask the facilitator for the link.", "error")
         return render_template("participant/home.html", form=form), 429
     code = normalise_code(form.code.data)
     gs = db.session.execute(select(GroupSession).where(GroupSession.join_code == code)).scalar_one_or_none()
     if gs is None:
+        ratelimit.failed(key)
         flash("That code does not match a session. Check the letters and try again.", "error")
         return render_template("participant/home.html", form=form), 404
     return _begin_join(gs)
@@ -161,3 +163,28 @@ def leave(public_id: str):
     response = make_response(render_template("participant/closed.html", reason="left"))
     response.delete_cookie(participant_cookie(gs.public_id), path="/")
     return response
+
+
+@bp.route("/s/<public_id>/help")
+def help_now(public_id: str):
+    """Crisis resources, one tap from every participant screen. Open to anyone with the session link."""
+    from core.crisis import crisis_text
+
+    gs = _session_or_404(public_id)
+    lines = [line.strip() for line in crisis_text(gs.group).splitlines() if line.strip()]
+    return render_template("participant/help.html", gs=gs, lines=lines, erase=LeaveForm(),
+                           is_participant=_holder(gs) is not None)
+
+
+@bp.post("/s/<public_id>/my-answers/erase")
+def erase_my_answers(public_id: str):
+    """A participant deletes every answer they gave in this session (nothing else changes)."""
+    from core.retention import erase_my_answers as erase
+
+    gs = _session_or_404(public_id)
+    holder = _holder(gs)
+    if holder is None or holder.status not in ("waiting", "admitted") or not LeaveForm().validate_on_submit():
+        abort(403)
+    erase(gs, holder)
+    flash("Your answers in this session have been deleted.", "ok")
+    return redirect(url_for("participant.live", public_id=gs.public_id))

@@ -30,13 +30,14 @@ from activities.kinds import (
     dispatch,
     handle_join,
     handle_leave,
+    is_present,
     member_arg,
     name_of,
     require_facilitator,
     str_arg,
 )
 from activities.kinds.form_values import clean_answers, field_by_id
-from activities.kinds.form_views import display_view, facilitator_view, participant_view
+from activities.kinds.form_views import MIN_GROUP_SUMMARY, display_view, facilitator_view, participant_view
 from activities.schema import FormSettings
 
 OPEN, CLOSED = "open", "closed"
@@ -123,6 +124,10 @@ def _reveal(state: State, cmd: Command, now: float) -> None:
     if cmd.args.get("member") is None:
         if field["audience"] == "private":
             raise Rejected(f"“{label}” is private to each member and is never shown, not even summed up.")
+        answered = sum(1 for m, a in state["answers"].items() if is_present(state, m) and field["id"] in a)
+        if answered < MIN_GROUP_SUMMARY:
+            raise Rejected(f"Wait until at least {MIN_GROUP_SUMMARY} people have answered “{label}”, "
+                           "so that no one's answer can be picked out.")
         state["spotlight"] = {"field": field["id"], "member": None}
         return
     member = member_arg(state, cmd)
@@ -143,6 +148,19 @@ def _hide(state: State, cmd: Command, now: float) -> None:
     state["spotlight"] = None
 
 
+def _unshare(state: State, cmd: Command, now: float) -> None:
+    """Take one shared answer back off participants' screens (and the display, if it is showing)."""
+    require_facilitator(cmd)
+    field_id = str_arg(cmd, "field", "Please choose a question.")
+    member = member_arg(state, cmd)
+    item = {"field": field_id, "member": member}
+    if item not in state["shared"]:
+        raise Rejected("That answer is not being shared.")
+    state["shared"] = [i for i in state["shared"] if i != item]
+    if state["spotlight"] == item:
+        state["spotlight"] = None
+
+
 def _close(state: State, cmd: Command, now: float) -> None:
     require_facilitator(cmd)
     _require_open(state)
@@ -154,6 +172,7 @@ HANDLERS = {
     "delete_answers": _delete_answers,
     "reveal": _reveal,
     "hide": _hide,
+    "unshare": _unshare,
     "close": _close,
     "member_join": handle_join,
     "member_leave": handle_leave,

@@ -18,6 +18,9 @@ from activities.kinds.form_values import SCALE_MAX, SCALE_MIN, Field, field_by_i
 OTHER_FAMILY = "other"  # emotion words given without a family
 
 
+MIN_GROUP_SUMMARY = 3  # fewer answers than this are never summed up for the group or the room
+
+
 def summarise(state: State, field: Field) -> dict[str, Any]:
     """Aggregate of one field over present members: count, emotion families, scale mean/histogram."""
     values = [
@@ -50,18 +53,31 @@ def _heading(field: Field) -> dict[str, Any]:
     return {"field": field["id"], "label": field["label"], "type": field["type"]}
 
 
-def _spotlight(state: State, show_names: bool, viewer: str | None = None) -> dict[str, Any] | None:
+def _spotlight(state: State, show_names: bool, viewer: str | None = None,
+               public: bool = True) -> dict[str, Any] | None:
     spot = state["spotlight"]
     if spot is None:
         return None
     field = _known_field(state, spot["field"])
     member = spot["member"]
     if member is None:
-        return {**_heading(field), "summary": summarise(state, field)}
+        summary = summarise(state, field)
+        if public and summary["answered"] < MIN_GROUP_SUMMARY:
+            # Too few answers: a "summary" would show someone's own answer to the room.
+            return {**_heading(field), "summary": {"answered": summary["answered"], "too_few": True}}
+        return {**_heading(field), "summary": summary}
     shown = {**_heading(field), "value": state["answers"][member][field["id"]]}
     if viewer is not None:
         return {**shown, "mine": member == viewer}
     return {**shown, "name": name_of(state, member) if show_names else None}
+
+
+def _spotlight_with_member(state: State) -> dict[str, Any] | None:
+    """The facilitator's spotlight also says whose answer it is, by id (names can repeat)."""
+    spot = _spotlight(state, show_names=True, public=False)
+    if spot is not None and state["spotlight"]["member"] is not None:
+        spot["member"] = state["spotlight"]["member"]
+    return spot
 
 
 def _private_field_ids(state: State) -> set[str]:
@@ -106,7 +122,7 @@ def facilitator_view(state: State) -> View:
         "members": [_member_row(state, member, private) for member in state["members"]],
         "summaries": {f["id"]: summarise(state, f) for f in state["fields"] if f["id"] not in private},
         "distress": _distress(state, private),
-        "spotlight": _spotlight(state, show_names=True),
+        "spotlight": _spotlight_with_member(state),
         "shared": [dict(item) for item in state["shared"]],
     }
 
@@ -123,7 +139,7 @@ def participant_view(state: State, member_id: str) -> View:
     return {
         "kind": "form",
         "phase": state["phase"],
-        "fields": [dict(field) for field in state["fields"]],
+        "fields": [{k: v for k, v in field.items() if k != "distress_alert"} for field in state["fields"]],
         "my_answers": dict(state["answers"].get(member_id, {})),
         "submitted": member_id in state["answers"],
         "shared": shared,

@@ -103,8 +103,11 @@ def _start(state: State, cmd: Command, now: float) -> None:
 
 
 def _next(state: State, cmd: Command, now: float) -> None:
-    require_facilitator(cmd)
+    """A facilitator moves the round on; the speaker may also say "I'm done" (end their own turn)."""
     require_phase(state, RUNNING)
+    if not cmd.actor.is_facilitator:
+        if state["speaker"] is None or cmd.actor.id != state["speaker"]:
+            raise Rejected("Only a facilitator can move the round on.")
     if state["speaker"] is None and not upcoming(state):
         raise Rejected("No hands are raised." if state["mode"] == "hand" else "Everyone has had a turn.")
     end_turn(state, now, DONE)
@@ -193,7 +196,10 @@ def _hand_on(state: State, cmd: Command, now: float) -> None:
     target = member_arg(state, cmd, "to")
     if target == speaker:
         raise Rejected(f"{name_of(state, target)} is speaking already.")
-    if state["status"][target] not in NOT_YET_SPOKEN:
+    # A facilitator may offer someone who passed a second chance (the go-around script does, at the
+    # end); a speaker handing on the talking piece picks among those who have not spoken yet.
+    allowed = NOT_YET_SPOKEN + ((PASSED,) if cmd.actor.is_facilitator else ())
+    if state["status"][target] not in allowed:
         raise status_refusal(state, cmd, target)
     end_turn(state, now, DONE)
     begin_turn(state, target, now)

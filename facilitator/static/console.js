@@ -16,7 +16,12 @@
 
   function announce(text) { SB.setText($("live-status"), text); }
 
-  function report(ack) { if (ack && !ack.ok) { announce(ack.error); window.alert(ack.error); } return ack; }
+  /* Errors show in a visible status line (and are announced), never in a blocking dialog. */
+  function report(ack) {
+    if (ack && !ack.ok) { announce(ack.error); SB.setText($("console-error"), ack.error); $("console-error").hidden = false; }
+    else if (ack && ack.ok) { $("console-error").hidden = true; }
+    return ack;
+  }
 
   function button(label, cls, onClick) {
     var b = el("button", { type: "button", "class": cls || "" }, label);
@@ -40,6 +45,16 @@
     });
   }
 
+  /* A check-in rated at or above the group's threshold: shown until a facilitator notes it. */
+  function addDistress(a) {
+    var text = a.name + " rated their check-in " + a.value + " out of 10. Consider checking in with them privately.";
+    var card = el("div", { "class": "alert alert-distress", role: "group", "aria-label": "Check-in alert for " + a.name });
+    card.appendChild(el("p", {}, text));
+    card.appendChild(button("Noted", "small", function () { card.remove(); }));
+    $("distress").appendChild(card);
+    announce(text);
+  }
+
   function renderView(view) {
     var f = view.frame;
     SB.setText($("phase"), f.phase);
@@ -56,6 +71,7 @@
     SB.setText($("passes"), passed.length ? "Passed on this: " + passed.join(", ") : "");
     renderSignals(f.signals);
     if (view.join) { $("qr").src = view.join.qr; SB.setText($("join-code"), view.join.code); $("join-url").value = view.join.url; }
+    if (window.SBConsoleActivity) { window.SBConsoleActivity.render(view, live, names); }
   }
 
   function personRow(p) {
@@ -90,7 +106,10 @@
   live = SB.connect({
     session: app.dataset.session, as: "facilitator",
     onView: renderView, onRoster: renderRoster,
-    onAlert: function (a) { if (a.kind === "pause") { announce(a.name + " needs a pause."); } },
+    onAlert: function (a) {
+      if (a.kind === "pause") { announce(a.name + " needs a pause."); }
+      if (a.kind === "distress") { addDistress(a); }
+    },
     onConn: function (s) { SB.setText($("conn"), SB.connText[s]); },
     onStatus: function (s) { if (s === "refused") { window.location.reload(); } },
   });

@@ -14,6 +14,8 @@
     $("join").hidden = !join || f.phase !== "lobby";
     if (join) { $("qr").src = join.qr; SB.setText($("code"), join.code); }
     SB.setText($("names"), f.show_names && f.names.length ? f.names.join(" · ") : "");
+    SB.setText($("step"), view.step ? "Step " + view.step.number + " of " + view.step.of : "");
+    if (window.SBDisplayActivity) { window.SBDisplayActivity.render(view); }
   }
 
   SB.connect({

@@ -33,6 +33,7 @@
     }
     $("pause").disabled = !!(f.signal && !f.signal.acknowledged);
     SB.setText($("me-status"), status);
+    if (window.SBActivity) { window.SBActivity.render(view, live); }
   }
 
   var live = SB.connect({
@@ -51,7 +52,11 @@
     showError("");
     return live.command(type).then(function (ack) { if (!ack.ok) { showError(ack.error); } });
   }
-  $("pass").addEventListener("click", function () { act("pass"); });
+  $("pass").addEventListener("click", function () {
+    // In a round, Pass passes your turn; otherwise it passes on the current question.
+    if (window.SBActivity && window.SBActivity.handlesPass()) { window.SBActivity.pass(); return; }
+    act("pass");
+  });
   $("pause").addEventListener("click", function () {
     $("pause").disabled = true;
     act("pause_signal").then(function () { $("pause").disabled = false; });

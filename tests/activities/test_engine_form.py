@@ -326,3 +326,56 @@ def test_a_private_scale_never_alerts_nor_flags_the_member():
     state, effects = engine.apply(state, {"type": "submit", "actor": actor, "answers": {"mine": 10, "shared": 9}}, 2.0)
     assert [e["field"] for e in effects if e["type"] == "alert"] == ["shared"]
     assert engine.facilitator_view(state)["distress"] == [{"member": "p1", "field": "shared", "value": 9}]
+
+
+def test_unshare_takes_a_shared_answer_back_and_the_spotlight_names_the_member():
+    from activities import engine
+    from activities.schema import ActivityAdapter
+
+    activity = ActivityAdapter.validate_python({
+        "slug": "share", "title": "Share", "kind": "form", "category": "reflection", "summary": "s",
+        "purpose": "p", "intro": "i", "duration": 5, "steps": [{"minutes": 5, "text": "t"}], "prompts": ["q"],
+        "settings": {"fields": [{"id": "word", "type": "short_text", "label": "One word", "audience": "group"}]}})
+    fac = {"role": "facilitator", "id": "f1"}
+    state = engine.start(activity, [{"id": "p1", "name": "Ana"}, {"id": "p2", "name": "Ben"}], 0.0, 1)
+    state, _ = engine.apply(state, {"type": "submit", "actor": {"role": "participant", "id": "p1"},
+                                    "answers": {"word": "steady"}}, 1.0)
+    state, _ = engine.apply(state, {"type": "reveal", "actor": fac, "field": "word", "member": "p1"}, 2.0)
+    assert engine.facilitator_view(state)["spotlight"]["member"] == "p1"
+    assert "steady" in str(engine.participant_view(state, "p2"))
+    with pytest.raises(Rejected):
+        engine.apply(state, {"type": "unshare", "actor": {"role": "participant", "id": "p1"},
+                             "field": "word", "member": "p1"}, 3.0)
+    state, _ = engine.apply(state, {"type": "unshare", "actor": fac, "field": "word", "member": "p1"}, 3.0)
+    assert "steady" not in str(engine.participant_view(state, "p2"))
+    assert engine.facilitator_view(state)["spotlight"] is None
+    with pytest.raises(Rejected, match="not being shared"):
+        engine.apply(state, {"type": "unshare", "actor": fac, "field": "word", "member": "p1"}, 4.0)
+
+
+def test_summaries_for_the_room_need_at_least_three_answers_and_alerts_stay_private():
+    from activities import engine
+    from activities.kinds.form_views import MIN_GROUP_SUMMARY
+    from activities.schema import ActivityAdapter
+
+    activity = ActivityAdapter.validate_python({
+        "slug": "few", "title": "Few", "kind": "form", "category": "frame", "summary": "s", "purpose": "p",
+        "intro": "i", "duration": 5, "steps": [{"minutes": 5, "text": "t"}], "prompts": ["q"],
+        "settings": {"fields": [{"id": "level", "type": "scale", "label": "How strong", "audience": "facilitators",
+                                 "distress_alert": True}]}})
+    fac = {"role": "facilitator", "id": "f1"}
+    members = [{"id": f"p{i}", "name": n} for i, n in enumerate(["Ana", "Ben", "Cai"], start=1)]
+    state = engine.start(activity, members, 0.0, 1)
+    assert "distress_alert" not in str(engine.participant_view(state, "p1"))
+    for i, value in enumerate([9, 2], start=1):
+        state, _ = engine.apply(state, {"type": "submit", "actor": {"role": "participant", "id": f"p{i}"},
+                                        "answers": {"level": value}}, float(i))
+    with pytest.raises(Rejected, match=f"at least {MIN_GROUP_SUMMARY}"):
+        engine.apply(state, {"type": "reveal", "actor": fac, "field": "level"}, 5.0)
+    state, _ = engine.apply(state, {"type": "submit", "actor": {"role": "participant", "id": "p3"},
+                                    "answers": {"level": 4}}, 6.0)
+    state, _ = engine.apply(state, {"type": "reveal", "actor": fac, "field": "level"}, 7.0)
+    assert engine.display_view(state, False)["spotlight"]["summary"]["mean"] == 5.0
+    state, _ = engine.apply(state, {"type": "delete_answers", "actor": {"role": "participant", "id": "p3"}}, 8.0)
+    shown = engine.display_view(state, False)["spotlight"]["summary"]
+    assert shown == {"answered": 2, "too_few": True}  # someone withdrew: the room no longer sees a summary

@@ -100,9 +100,11 @@ def test_next_after_everyone_leaves_the_floor_open_then_rejects():
     assert reason(state, "next", now=150.0) == "Everyone has had a turn."
 
 
-def test_next_is_for_facilitators_and_needs_a_started_round():
-    assert reason(started(), "next", P("p1")) == "Only a facilitator can do that."
+def test_next_is_for_facilitators_or_the_speaker_ending_their_own_turn():
+    assert reason(started(), "next", P("p2")) == "Only a facilitator can move the round on."
     assert reason(make(), "next") == "The round has not started yet."
+    state = run(started(), "next", P("p1"), now=40.0)  # Ana, speaking, says "I'm done"
+    assert statuses(state)["p1"] == "done" and state["speaker"] == "p2"
 
 
 def test_the_deadline_is_soft_nothing_is_refused_after_it():
@@ -313,6 +315,13 @@ def test_hand_on_refusals():
     done = run(state, "next", now=110.0)
     assert reason(done, "hand_on", P("p2"), to="p1") == "Ana has already had a turn."
     assert reason(make(), "hand_on", to="p2") == "The round has not started yet."
+
+
+def test_facilitator_offers_someone_who_passed_a_second_chance():
+    state = run(started(), "pass", P("p3"))
+    assert reason(state, "hand_on", P("p1"), to="p3") == "Cai has passed."  # not the speaker's choice
+    state = run(state, "hand_on", to="p3", now=30.0)  # the facilitator may
+    assert state["speaker"] == "p3" and statuses(state)["p3"] == "speaking"
 
 
 # ---- hands and volunteers ---------------------------------------------------------------------

@@ -126,3 +126,10 @@ def test_create_facilitator_cli(app):
                           input=f"{PASSWORD}\n{PASSWORD}\n")
     assert again.exit_code != 0 and "already exists" in again.output
     assert "is set up" in runner.invoke(args=["setup-link"]).output
+
+
+def test_successful_sign_ins_do_not_count_towards_the_limit(app, make_facilitator):
+    f = make_facilitator(login=False)
+    for _ in range(12):
+        c = app.test_client()
+        assert c.post("/login", data={"email": f.email, "password": PASSWORD}).status_code == 302

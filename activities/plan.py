@@ -1,0 +1,121 @@
+"""Walking a session plan live, as pure functions: go to an item, stop it, keep members in step.
+
+The hub resolves the activity file for a plan item and passes the parsed activity in; everything
+here is a function of (state, arguments, now). When an activity ends its final state is handed back
+as an `archive` effect, which the hub stores with the session.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from activities import engine
+from activities.engine import Rejected
+
+HUB = {"role": "facilitator", "id": None}  # engine commands the hub issues on its own behalf
+PLAN_MAX = 40
+
+
+def entry(slug: str, activity: Any, minutes: int) -> dict:
+    return {"slug": slug, "title": activity.title, "kind": activity.kind, "minutes": minutes}
+
+
+def brief(activity: Any, emotions: list[dict]) -> dict:
+    """What every screen may know about the running activity (its own content, nothing personal).
+    Facilitator-only parts of the file sit under "guide", which only the facilitator view includes."""
+    settings = activity.settings.model_dump()
+    if activity.kind == "form":
+        for f in settings["fields"]:
+            f.pop("distress_alert", None)
+    return {
+        "slug": activity.slug, "title": activity.title, "kind": activity.kind, "intro": activity.intro,
+        "prompts": list(activity.prompts), "content_note": activity.content_note, "settings": settings,
+        "emotions": emotions if activity.kind == "form" else [],
+        "guide": {"purpose": activity.purpose, "steps": [s.model_dump() for s in activity.steps],
+                  "safety_notes": list(activity.safety_notes), "debrief": list(activity.debrief),
+                  "hybrid_notes": list(activity.hybrid_notes)},
+    }
+
+
+def ensure_plan_keys(state: dict) -> dict:
+    for key, default in (("plan", []), ("current", None), ("activity", None), ("item", None),
+                         ("item_started_at", None), ("elapsed", {})):
+        state.setdefault(key, default)
+    return state
+
+
+def set_plan(state: dict, items: list[dict]) -> list[dict]:
+    if len(items) > PLAN_MAX:
+        raise Rejected(f"A plan holds at most {PLAN_MAX} activities.")
+    state["plan"] = items
+    if state["current"] is not None and state["current"] >= len(items):
+        state["current"] = None
+    return []
+
+
+def _members(state: dict) -> list[dict]:
+    return [{"id": m["id"], "name": m["name"], "in_room": m["in_room"]} for m in state["members"]]
+
+
+def stop(state: dict, now: float) -> list[dict]:
+    """End the running activity (if any) and hand its final state to the hub to keep."""
+    if state["activity"] is None:
+        return []
+    if state["item"]["kind"] == "round":
+        try:  # close the running turn so the last speaker's airtime is counted
+            state["activity"], _ = engine.apply(state["activity"], {"type": "finish", "actor": HUB}, now)
+        except Rejected:
+            pass  # not started or already finished
+    index = state["current"]
+    started = state["item_started_at"] or now
+    key = str(index)
+    state["elapsed"][key] = state["elapsed"].get(key, 0) + max(0.0, now - started)
+    item = state["item"]
+    planned = state["plan"][index]["minutes"] if index is not None and index < len(state["plan"]) else 0
+    run = {"position": index, "slug": item["slug"], "title": item["title"], "kind": item["kind"],
+           "planned_minutes": planned, "started_at": started, "ended_at": now, "state": state["activity"]}
+    state["activity"], state["item"], state["item_started_at"] = None, None, None
+    return [{"type": "archive", "run": run}, {"type": "touched", "members": "all"}]
+
+
+def go(state: dict, index: object, activity: Any, item_brief: dict, now: float, seed: int,
+       options: dict) -> list[dict]:
+    """Start plan item `index` (ending whatever runs now)."""
+    if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < len(state["plan"]):
+        raise Rejected("There is no such step in the plan.")
+    if state["phase"] == "ended":
+        raise Rejected("This session has ended.")
+    new_activity = engine.start(activity, _members(state), now, seed, options)
+    effects = stop(state, now)
+    state["current"], state["activity"], state["item"], state["item_started_at"] = index, new_activity, item_brief, now
+    return effects + [{"type": "touched", "members": "all"}]
+
+
+def act(state: dict, command: dict, now: float) -> list[dict]:
+    """A command for the running activity's engine."""
+    if state["activity"] is None:
+        raise Rejected("No activity is running right now.")
+    if command.get("type") in ("member_join", "member_leave"):
+        raise Rejected("Not allowed.")
+    state["activity"], effects = engine.apply(state["activity"], command, now)
+    return effects
+
+
+def sync_member(state: dict, command_type: str, member: dict | str, now: float) -> None:
+    """Keep the running activity's members in step with the session's admitted members."""
+    if state["activity"] is None:
+        return
+    try:
+        state["activity"], _ = engine.apply(state["activity"], {"type": command_type, "actor": HUB,
+                                                                "member": member}, now)
+    except Rejected:
+        pass  # already present / already gone: nothing to change
+
+
+def airtime_history(runs: list[dict]) -> dict[str, float]:
+    """Seconds each member spoke in earlier rounds of this session, for a progressive order."""
+    history: dict[str, float] = {}
+    for run in runs:
+        if run["kind"] == "round":
+            for member, seconds in run["state"].get("airtime", {}).items():
+                history[member] = history.get(member, 0.0) + float(seconds)
+    return history

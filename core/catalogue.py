@@ -1,0 +1,88 @@
+"""The activities a group can use: the library (loaded and validated once, at start-up) plus the
+group's own. Also prepares plan commands for the pure engine: resolving the file, seeding, options."""
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from flask import Flask, current_app
+from sqlalchemy import select
+
+from activities import plan
+from activities.engine import Rejected
+from activities.library import Library, load_library
+from activities.schema import ActivityAdapter
+from core.activity_models import ActivityRun, CustomActivity
+from core.extensions import db
+from core.models import Group, GroupSession
+
+CUSTOM_PREFIX = "custom-"
+
+
+def install(app: Flask) -> None:
+    """Load the library; an invalid file raises LibraryError naming the file and the field."""
+    app.extensions["sb_library"] = load_library()
+
+
+def library() -> Library:
+    return current_app.extensions["sb_library"]
+
+
+def emotions() -> list[dict]:
+    return [f.model_dump() for f in library().emotions]
+
+
+def custom_slug(custom: CustomActivity) -> str:
+    return f"{CUSTOM_PREFIX}{custom.id}"
+
+
+def resolve(group_id: int, slug: str) -> Any | None:
+    """The parsed activity for a plan slug, if this group may use it."""
+    if slug.startswith(CUSTOM_PREFIX):
+        try:
+            custom = db.session.get(CustomActivity, int(slug[len(CUSTOM_PREFIX):]))
+        except ValueError:
+            return None
+        if custom is None or custom.group_id != group_id:
+            return None
+        return ActivityAdapter.validate_python(custom.data)
+    return library().get(slug)
+
+
+def available(group_id: int) -> list[tuple[str, Any]]:
+    """(slug, activity) for everything this group can plan: the library first, then its own."""
+    own = db.session.execute(select(CustomActivity).where(CustomActivity.group_id == group_id)
+                             .order_by(CustomActivity.created_at)).scalars()
+    return [(a.slug, a) for a in library().all()] + [(custom_slug(c), ActivityAdapter.validate_python(c.data))
+                                                      for c in own]
+
+
+def _history(session_id: int, state: dict) -> dict[str, float]:
+    runs = [{"kind": kind, "state": st} for kind, st in db.session.execute(
+        select(ActivityRun.kind, ActivityRun.state).where(ActivityRun.session_id == session_id)).all()]
+    if state.get("item") and state["item"]["kind"] == "round":
+        runs.append({"kind": "round", "state": state["activity"]})
+    return plan.airtime_history(runs)
+
+
+def prepare(gs: GroupSession, state: dict, command: dict) -> dict:
+    """Turn next/back into a concrete step and attach what `plan.go` needs (server-side only)."""
+    kind = command.get("type")
+    if kind in ("plan_next", "plan_back"):
+        current = state.get("current")
+        step = 1 if kind == "plan_next" else -1
+        index = (current + step) if current is not None else (0 if step == 1 else len(state["plan"]) - 1)
+        command = {**command, "type": "plan_go", "index": index}
+    if command.get("type") != "plan_go":
+        return command
+    index = command.get("index")
+    if not isinstance(index, int) or not 0 <= index < len(state["plan"]):
+        raise Rejected("There is no such step in the plan.")
+    slug = state["plan"][index]["slug"]
+    activity = resolve(gs.group_id, slug)
+    if activity is None:
+        raise Rejected("That activity is no longer available.")
+    group = db.session.get(Group, gs.group_id)
+    options = {"distress_threshold": group.distress_threshold, "history": _history(gs.id, state)}
+    return {**command, "activity_def": activity, "brief": plan.brief(activity, emotions()),
+            "seed": secrets.randbelow(2**31), "options": options}

@@ -1,0 +1,29 @@
+"""No secrets or participant content in logs. Our own code logs reasons, never content; this filter
+also masks the tokens that live in some URLs (join, display, setup and invite links) wherever a
+library logs a request line."""
+from __future__ import annotations
+
+import logging
+import re
+
+TOKEN_PATH = re.compile(r"(/(?:j|display|setup|invite)/)[A-Za-z0-9_\-]{8,}")
+
+
+class RedactTokens(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        redacted = TOKEN_PATH.sub(r"\1[redacted]", message)
+        if redacted != message:
+            record.msg, record.args = redacted, None
+        return True
+
+
+_FILTER = RedactTokens()
+
+
+def install() -> None:
+    """Attach to every handler of the root logger and of the servers' loggers (idempotent)."""
+    for name in ("", "werkzeug", "gunicorn.access", "gunicorn.error", "engineio.server", "socketio.server"):
+        for handler in logging.getLogger(name).handlers:
+            if _FILTER not in handler.filters:
+                handler.addFilter(_FILTER)

@@ -1,0 +1,120 @@
+"""Keeping participants' data no longer than needed: the retention purge and erasure on demand.
+
+What a purge removes from an ended session past its group's retention period: participants (names,
+credentials, connections), the live state document (answers, signals, cards), archived activity runs
+and idempotency receipts. What stays: the session's title, date and plan, which hold nothing personal.
+Erasure on demand removes the session (or the whole group) outright. The database's foreign-key
+cascades do the fan-out, so nothing is left behind on SQLite or PostgreSQL.
+"""
+from __future__ import annotations
+
+import copy
+import logging
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import delete, select
+
+from core import audit, live
+from core.activity_models import ActivityRun
+from core.extensions import db, socketio
+from core.models import (
+    AuditEvent,
+    CommandReceipt,
+    Group,
+    GroupSession,
+    LiveState,
+    OneTimeToken,
+    Participant,
+    RateHit,
+    utcnow,
+)
+
+log = logging.getLogger(__name__)
+
+
+def _erase_session_data(s, session_id: int) -> None:
+    for model in (Participant, LiveState, ActivityRun, CommandReceipt):
+        s.execute(delete(model).where(model.session_id == session_id))
+
+
+def purge_expired(now: datetime | None = None) -> dict[str, int]:
+    """Purge every ended session past its group's retention period, and old audit and housekeeping rows."""
+    now = now or utcnow()
+    counts = {"sessions": 0, "audit_events": 0}
+    with db.transaction() as s:
+        rows = s.execute(
+            select(GroupSession, Group.retention_days).join(Group)
+            .where(GroupSession.status == "ended", GroupSession.purged_at.is_(None))
+        ).all()
+        for gs, days in rows:
+            if gs.ended_at is not None and gs.ended_at <= now - timedelta(days=days):
+                _erase_session_data(s, gs.id)
+                gs.purged_at = now
+                audit.record("purge", actor="system", session=gs)
+                counts["sessions"] += 1
+        keep_audit = timedelta(days=current_app.config["AUDIT_RETENTION_DAYS"])
+        counts["audit_events"] = s.execute(delete(AuditEvent).where(AuditEvent.at < now - keep_audit)).rowcount
+        s.execute(delete(RateHit).where(RateHit.at < now - timedelta(days=1)))
+        s.execute(delete(OneTimeToken).where(OneTimeToken.expires_at < now - timedelta(days=7)))
+    if counts["sessions"]:
+        log.info("retention: purged %d session(s)", counts["sessions"])
+    return counts
+
+
+def _close_rooms(session_id: int) -> None:
+    for room in live.rooms(session_id).values():
+        socketio.emit("status", {"status": "ended"}, to=room)
+        socketio.close_room(room)
+
+
+def erase_session(gs: GroupSession, facilitator_id: int) -> None:
+    """Erase a session and everything in it, now."""
+    session_id, group_id = gs.id, gs.group_id
+    with db.transaction() as s:
+        s.execute(delete(GroupSession).where(GroupSession.id == session_id))
+        audit.record("erase_session", actor="facilitator", actor_id=facilitator_id, group_id=group_id,
+                     target=f"session:{session_id}")
+    _close_rooms(session_id)
+
+
+def erase_group(group: Group, facilitator_id: int) -> None:
+    """Erase a group: its sessions, plans, activities, memberships and its own audit trail."""
+    group_id = group.id
+    session_ids = list(db.session.execute(select(GroupSession.id).where(GroupSession.group_id == group_id)).scalars())
+    with db.transaction() as s:
+        s.execute(delete(Group).where(Group.id == group_id))
+        audit.record("erase_group", actor="facilitator", actor_id=facilitator_id, target=f"group:{group_id}")
+    for session_id in session_ids:
+        _close_rooms(session_id)
+
+
+def _without_member(state: dict, member_id: str) -> dict:
+    """A form state with one member's answers gone (and anything that pointed at them)."""
+    state = copy.deepcopy(state)
+    state.get("answers", {}).pop(member_id, None)
+    state.get("submitted_at", {}).pop(member_id, None)
+    state["shared"] = [i for i in state.get("shared", []) if i.get("member") != member_id]
+    if (state.get("spotlight") or {}).get("member") == member_id:
+        state["spotlight"] = None
+    return state
+
+
+def erase_my_answers(gs: GroupSession, p: Participant) -> int:
+    """A participant deletes their own answers in this session: earlier activities and the running one."""
+    member_id, erased = p.member_id, 0
+    with db.transaction() as s:
+        for run in s.execute(select(ActivityRun).where(ActivityRun.session_id == gs.id,
+                                                       ActivityRun.kind == "form")).scalars():
+            if member_id in run.state.get("answers", {}):
+                run.state = _without_member(run.state, member_id)
+                erased += 1
+    state, _version = live.load_state(gs.id)
+    activity = state.get("activity")
+    if activity and activity.get("kind") == "form" and member_id in activity.get("answers", {}):
+        ack = live.execute(gs, {"type": "activity", "action": "delete_answers",
+                                "actor": {"role": "participant", "id": member_id}})
+        erased += 1 if ack.get("ok") else 0
+    with db.transaction():
+        audit.record("erase_own_answers", actor="participant", actor_id=p.id, session=gs)
+    return erased

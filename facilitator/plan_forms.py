@@ -1,0 +1,32 @@
+"""Small forms behind the plan builder's buttons (Flask-WTF: CSRF on every one). They only parse;
+the rules (ranges, ownership, limits) are checked in facilitator/plans.py."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, SelectChoice, SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+
+class AddForm(FlaskForm):
+    slug = StringField("Activity", validators=[DataRequired(), Length(max=80)])
+    minutes = IntegerField("Minutes", validators=[Optional()])
+
+
+class MoveForm(FlaskForm):
+    direction = SelectField("Direction", choices=[SelectChoice("up", "Up"), SelectChoice("down", "Down")])
+
+
+class MinutesForm(FlaskForm):
+    minutes = IntegerField("Minutes", validators=[InputRequired()])
+
+
+class CopyForm(FlaskForm):
+    source = IntegerField("Session", validators=[InputRequired()])
+
+
+class SaveTemplateForm(FlaskForm):
+    name = StringField("Template name", validators=[DataRequired(), Length(max=120)])
+
+
+class ApplyTemplateForm(FlaskForm):
+    template = IntegerField("Template", validators=[InputRequired()])

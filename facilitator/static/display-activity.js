@@ -1,0 +1,241 @@
+/* Room display activity: large, readable from the back of the room. Shows only what the display
+   view carries (names only when the facilitator turned them on), in sync with the server clock. */
+(function () {
+  "use strict";
+  var root = document.getElementById("activity");
+  var offset = 0, cur = null, timer = 0, raf = 0;
+  var motion = window.matchMedia ? window.matchMedia("(prefers-reduced-motion: reduce)") : { matches: false };
+  var BREATH = { "in": "Breathe in", hold: "Hold", out: "Breathe out", rest: "Rest" };
+  var FAMILY = { other: "Own words", tired: "Tired or numb", unsure: "Unsure or mixed" };
+
+  function now() { return Date.now() / 1000 + offset; }
+  function el(tag, cls, text, parent) {
+    var n = document.createElement(tag);
+    if (cls) { n.className = cls; }
+    if (text != null) { n.textContent = text; }
+    if (parent) { parent.appendChild(n); }
+    return n;
+  }
+  function put(n, text) { text = text == null ? "" : String(text); if (n.textContent !== text) { n.textContent = text; } }
+  function line(n, text) { put(n, text); n.hidden = !text; }
+  function quiet(n) { n.setAttribute("aria-live", "off"); return n; }
+  function clock(s) { s = Math.max(0, Math.ceil(s)); return Math.floor(s / 60) + ":" + ("0" + s % 60).slice(-2); }
+  function plural(n, one, many) { return n + " " + (n === 1 ? one : many); }
+  function familyName(id) { return FAMILY[id] || id.charAt(0).toUpperCase() + id.slice(1); }
+
+  /* ---- round ------------------------------------------------------------------------------- */
+  function round(body) {
+    var v = null, names = false;
+    var prompt = el("p", "d-prompt", null, body);
+    var speaker = el("p", "d-speaker", null, body);
+    var time = quiet(el("p", "d-timer", null, body));
+    var bar = el("div", "d-bar", null, body);
+    var fill = el("span", null, null, bar);
+    var next = el("p", "d-next", null, body);
+    var left = el("p", "d-count", null, body);
+
+    function tick() {
+      var on = v && v.phase === "running" && v.deadline != null;
+      time.hidden = bar.hidden = !on;
+      if (!on) { return; }
+      var rest = v.deadline - now(), total = v.deadline - v.turn_started_at;
+      put(time, rest > 0 ? clock(rest) : "Take the time you need");
+      time.classList.toggle("is-over", rest <= 0);
+      bar.classList.toggle("is-over", rest <= 0);
+      fill.style.width = Math.min(100, Math.max(0, 100 * (1 - rest / total))) + "%";
+    }
+    return {
+      tick: tick,
+      update: function (view, frame) {
+        v = view; names = !!(frame && frame.show_names);
+        var open = v.phase !== "finished";
+        put(prompt, v.prompt);
+        put(speaker, v.phase === "ready" ? "The round will begin soon"
+          : !open ? "Thank you, everyone"
+          : v.speaker || (v.mode === "hand" ? "Raise a hand when you'd like to speak" : "A moment between turns"));
+        line(next, open && names && v.up_next ? "Up next: " + v.up_next : "");
+        line(left, !open ? "" : v.mode === "hand" ? plural(v.hands_raised, "hand raised", "hands raised")
+          : v.still_to_speak ? plural(v.still_to_speak, "person", "people") + " still to speak" : "Everyone has had a turn");
+        tick();
+      },
+    };
+  }
+
+  /* ---- form -------------------------------------------------------------------------------- */
+  function form(body) {
+    var shown = null;
+    var count = el("p", "d-count", null, body);
+    var spot = el("div", "d-spot", null, body);
+
+    function bars(parent, rows, max) {
+      var list = el("ul", "d-bars", null, parent);
+      rows.forEach(function (r) {
+        var li = el("li", null, null, list);
+        el("span", "d-bar-label", r[0], li);
+        var track = el("span", "d-bar-track", null, li);
+        el("span", "d-bar-fill", null, track).style.width = (max ? 100 * r[1] / max : 0) + "%";
+        el("span", "d-bar-num", String(r[1]), li);
+      });
+    }
+    function histogram(parent, h) {
+      var max = Math.max.apply(null, h.concat([1]));
+      var box = el("div", "d-histo", null, parent);
+      box.setAttribute("role", "img");
+      box.setAttribute("aria-label", h.map(function (n, i) { return i + ": " + n; }).join(", "));
+      h.forEach(function (n, i) {
+        var col = el("div", "d-histo-col", null, box);
+        var track = el("div", "d-histo-track", null, col);
+        el("div", "d-histo-fill", null, track).style.height = (100 * n / max) + "%";
+        el("span", null, String(i), col);
+      });
+    }
+    return {
+      update: function (v) {
+        put(count, v.phase === "closed" ? plural(v.answered, "person", "people") + " answered. Thank you."
+          : v.answered + " of " + v.present + " have answered");
+        var key = JSON.stringify(v.spotlight);
+        if (key === shown) { return; }
+        shown = key;
+        spot.textContent = "";
+        var s = v.spotlight;
+        if (!s) { return; }
+        el("p", "d-spot-label", s.label, spot);
+        if (!s.summary) {
+          var val = s.value;
+          val = Array.isArray(val) ? val.join(" · ") : val && typeof val === "object" ? val.word : String(val);
+          el("p", "d-spot-value", val, spot);
+          if (s.name) { el("p", "d-next", "— " + s.name, spot); }
+          return;
+        }
+        var sum = s.summary;
+        el("p", "d-next", plural(sum.answered, "answer", "answers"), spot);
+        if (sum.families) {
+          var keys = Object.keys(sum.families), max = 0;
+          keys.forEach(function (k) { max = Math.max(max, sum.families[k]); });
+          bars(spot, keys.map(function (k) { return [familyName(k), sum.families[k]]; }), max);
+        }
+        if (sum.histogram) {
+          el("p", "d-spot-value", sum.mean == null ? "No answers yet" : "Average " + sum.mean, spot);
+          histogram(spot, sum.histogram);
+        }
+      },
+    };
+  }
+
+  /* ---- pacer (same clock math as the participant screen) ----------------------------------- */
+  function ease(x) { return (1 - Math.cos(Math.PI * x)) / 2; }
+  function breathAt(v, t) {
+    var end = v.running ? t : (v.stopped_at || t), e = Math.max(0, end - v.started_at);
+    if (e >= v.total_seconds) { return { done: true, size: 0 }; }
+    var cyc = Math.floor(e / v.cycle_seconds), within = e - cyc * v.cycle_seconds, level = 0, acc = 0;
+    for (var i = 0; i < v.pattern.length; i++) {
+      var p = v.pattern[i], target = p.label === "in" ? 1 : p.label === "out" ? 0 : level;
+      if (within < acc + p.seconds) {
+        return { label: p.label, left: Math.ceil(acc + p.seconds - within), breath: cyc + 1,
+          size: level + (target - level) * ease((within - acc) / p.seconds) };
+      }
+      level = target; acc += p.seconds;
+    }
+    return { done: true, size: 0 };
+  }
+  function senseAt(v, t) {
+    var end = v.running ? t : (v.stopped_at || t), n = v.senses.length;
+    var idx = Math.min(n - 1, v.step + Math.floor(Math.max(0, end - v.step_started_at) / v.step_seconds));
+    var start = v.step_started_at + (idx - v.step) * v.step_seconds;
+    return { index: idx, of: n, left: v.step_seconds - (end - start), done: end >= v.ends_at };
+  }
+
+  function pacer(body) {
+    var v = null;
+    var stage = el("div", "d-stage", null, body);
+    stage.setAttribute("aria-hidden", "true");
+    var circle = el("div", "d-circle", null, stage);
+    var count = el("p", "d-sense-count", null, body);
+    var word = quiet(el("p", "d-word", null, body));
+    var sub = quiet(el("p", "d-next", null, body));
+
+    function tick() {
+      if (!v) { return; }
+      var t = now();
+      if (v.mode === "senses") {
+        var s = senseAt(v, t), step = v.senses[s.index];
+        body.classList.add("senses");
+        stage.hidden = true;
+        line(count, s.done ? "" : String(step.count));
+        put(word, s.done ? "Take a moment before we move on" : step.prompt);
+        put(sub, !v.running ? "Paused" : s.done ? "" : "Step " + (s.index + 1) + " of " + s.of + " · " + clock(s.left));
+        return;
+      }
+      var b = breathAt(v, t);
+      count.hidden = true;
+      stage.hidden = motion.matches;
+      circle.style.transform = "scale(" + (0.4 + 0.6 * b.size).toFixed(3) + ")";
+      circle.classList.toggle("is-paused", !v.running);
+      put(word, !v.running ? "Paused" : b.done ? "Well done" : BREATH[b.label] + "… " + b.left);
+      put(sub, b.done || !v.running ? "" : "Breath " + b.breath + " of " + v.cycles);
+    }
+    return { update: function (view) { v = view; tick(); }, tick: tick,
+      animate: function () { return v && v.mode === "breathing" && v.running && !motion.matches; } };
+  }
+
+  /* ---- info -------------------------------------------------------------------------------- */
+  function info(body) {
+    var part = el("p", "d-next", null, body);
+    var card = el("div", "d-section", null, body);
+    var heading = el("h3", null, null, card);
+    var text = el("p", null, null, card);
+    return {
+      update: function (v) {
+        var s = v.sections[v.current] || v.sections[0];
+        put(part, "Part " + (v.current + 1) + " of " + v.sections.length);
+        put(heading, s.heading);
+        put(text, s.body);
+      },
+    };
+  }
+
+  /* ---- frame ------------------------------------------------------------------------------- */
+  var KINDS = { round: round, form: form, pacer: pacer, info: info };
+
+  function stop() {
+    if (timer) { clearInterval(timer); timer = 0; }
+    if (raf) { cancelAnimationFrame(raf); raf = 0; }
+  }
+  function loop() {
+    stop();
+    if (!cur || !cur.tick) { return; }
+    if (cur.animate && cur.animate()) {
+      var frame = function () { cur.tick(); raf = requestAnimationFrame(frame); };
+      raf = requestAnimationFrame(frame);
+    } else {
+      timer = setInterval(cur.tick, 250);
+    }
+  }
+
+  function build(a, key) {
+    root.textContent = "";
+    var h = el("h2", "d-title", a.item.title, root);
+    h.id = "activity-title";
+    var body = el("div", "d-body d-" + a.view.kind, null, root);
+    var make = KINDS[a.view.kind];
+    if (!make) { el("p", "d-intro", a.item.intro, body); }
+    cur = make ? make(body) : { update: function () {} };
+    cur.key = key;
+  }
+
+  function render(view) {
+    if (!root) { return; }
+    if (typeof view.server_time === "number") { offset = view.server_time - Date.now() / 1000; }
+    var a = view.activity;
+    document.body.classList.toggle("has-activity", !!a);
+    if (!a) { stop(); cur = null; root.textContent = ""; root.hidden = true; return; }
+    var key = a.item.slug + "|" + a.view.kind;
+    if (!cur || cur.key !== key) { stop(); build(a, key); }
+    root.hidden = false;
+    cur.update(a.view, view.frame);
+    loop();
+  }
+
+  if (motion.addEventListener) { motion.addEventListener("change", loop); }
+  window.SBDisplayActivity = { render: render };
+})();

@@ -1,0 +1,352 @@
+"""Plain-data builders for every handout: activity guides, worksheets and reference sheets.
+
+Templates receive only what these functions return (dicts, lists, strings, numbers): never ORM
+objects or pydantic models, and never HTML (Jinja escapes everything). The same data feeds the
+browser preview and the PDF. Session handouts (packet, summary, take-home, join sheet, agreements)
+are built in `handouts.session_context` on top of these.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+# The group-configurable version comes later; until then every take-home sheet carries this.
+CRISIS_TEXT = (
+    "If you are in danger or thinking about harming yourself, contact your local emergency number "
+    "now (for example 112 in Europe, 911 in North America, 999 in the UK, 000 in Australia), or go "
+    "to the nearest emergency department. If you need to talk to someone soon, call a crisis or "
+    "suicide-prevention line in your country, your doctor, or someone you trust, and tell them how "
+    "you are. You do not have to wait until things feel unbearable to reach out."
+)
+
+KIND_WORDS = {"round": "Go-around", "form": "Written reflection", "pacer": "Breathing and grounding",
+              "info": "Information", "pairs": "Practice in pairs or threes", "cards": "Cards"}
+CATEGORY_WORDS = {"frame": "Opening and closing", "skill": "Skill", "reflection": "Reflection",
+                  "psychoeducation": "Psychoeducation"}
+AUDIENCE_WORDS = {"private": "only the member", "facilitators": "facilitators", "group": "the group (when revealed)"}
+ORDER_WORDS = {"seating": "in seating order", "random": "in a random order", "volunteers": "volunteers, when ready",
+               "hand": "raised hands, in the order they were raised",
+               "progressive": "those who have spoken least go first"}
+FIELD_WORDS = {"emotion": "feeling words", "scale": "a scale from 0 to 10", "short_text": "a short answer",
+               "long_text": "a longer answer", "list": "a list"}
+PHASE_WORDS = {"in": "breathe in", "hold": "hold", "out": "breathe out", "rest": "rest"}
+ANONYMITY_WORDS = {"named": "names are shown with each card",
+                   "facilitators": "names are shown to the facilitators only, never to the group",
+                   "anonymous": "cards are anonymous to the group; facilitators still see who wrote them"}
+EXERCISE_WORDS = {"listening": "empathic listening", "roleplay": "role-play rehearsal", "repair": "repair practice"}
+GROUP_WORDS = {"pairs": "pairs", "triads": "groups of three"}
+CARDS_MODE_WORDS = {"feedback": "compassionate feedback", "appreciations": "appreciations",
+                    "istatement": "I-statements"}
+
+WRITING_LINES = {"short_text": 2, "prompt": 3, "reading": 4}  # ruled lines under each kind of question
+LIST_LINES_MAX = 10  # a long list still fits a page
+BLANK = "___"  # blanks in sentence frames (the I-statement)
+
+
+# ---- small wording helpers -----------------------------------------------------------------------
+
+
+def duration_words(seconds: int) -> str:
+    """90 -> "1 min 30 s", 120 -> "2 minutes", 45 -> "45 seconds"."""
+    minutes, rest = divmod(int(seconds), 60)
+    if not minutes:
+        return f"{rest} seconds"
+    if not rest:
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    return f"{minutes} min {rest} s"
+
+
+def clock(minutes: int) -> str:
+    """Minutes from the start as h:mm ("0:00", "1:05")."""
+    return f"{minutes // 60}:{minutes % 60:02d}"
+
+
+def people_words(low: int, high: int) -> str:
+    return f"{low} to {high} people" if low != high else f"{low} people"
+
+
+def lines_of(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def _label(text: str) -> str:
+    """A sentence-frame fragment as a row label: ", because " -> "because"."""
+    return text.strip().lstrip(",.;:").strip()
+
+
+def frame_rows(template: str) -> dict[str, Any]:
+    """ "I feel ___ when ___." -> rows [("I feel"), ("when")] each followed by a blank, plus the tail."""
+    parts = template.split(BLANK)
+    rows = [_label(p) for p in parts[:-1]]
+    return {"template": template, "rows": rows, "tail": _label(parts[-1])}
+
+
+# ---- the facilitator guide -----------------------------------------------------------------------
+
+
+def _form_settings(s: dict) -> dict[str, Any]:
+    fields = [{"label": f["label"], "type": FIELD_WORDS.get(f["type"], f["type"]),
+               "audience": AUDIENCE_WORDS.get(f["audience"], f["audience"]),
+               "notes": "; ".join(n for n in (
+                   "required" if f["required"] else "",
+                   f"up to {f['max_items']} items" if f["type"] == "list" else "",
+                   "alerts facilitators, privately, at the group's threshold (8 by default) or above"
+                   if f["distress_alert"] else "") if n)}
+              for f in s["fields"]]
+    facts = [f"Members answer {len(fields)} question{'s' if len(fields) != 1 else ''} on their own screens "
+             "(or on the printed worksheet)."]
+    if s["go_around"]:
+        facts.append("Afterwards, members read their answers aloud in a go-around; passing is always fine.")
+    facts.append("Answers marked \u201conly the member\u201d are never shown to anyone else, not even to you.")
+    return {"facts": facts, "fields": fields}
+
+
+def _pacer_settings(s: dict) -> dict[str, Any]:
+    if s["mode"] == "breathing":
+        cycle = sum(p["seconds"] for p in s["pattern"])
+        pattern = ", ".join(f"{PHASE_WORDS[p['label']]} {p['seconds']}" for p in s["pattern"])
+        return {"facts": [f"Breathing pattern: {pattern} ({cycle} seconds a cycle).",
+                          f"{s['cycles']} cycles, about {duration_words(cycle * s['cycles'])} in all.",
+                          "Every screen shows the same pacer, in step; people who prefer less motion see a "
+                          "calm countdown instead."]}
+    steps = [f"{step['count']}: {step['prompt']}" for step in s["senses"]]
+    return {"facts": [f"{len(steps)} steps, about {duration_words(s['step_seconds'])} each."],
+            "lists": [{"heading": "The steps", "items": steps, "ordered": False}]}
+
+
+def _pairs_settings(s: dict) -> dict[str, Any]:
+    facts = [f"Exercise: {EXERCISE_WORDS.get(s['exercise'], s['exercise'])}, in "
+             f"{GROUP_WORDS.get(s['group'], s['group'])}.",
+             f"Roles: {', '.join(s['roles'])}. Each round lasts {s['round_minutes']} minutes, then roles rotate."]
+    lists = [{"heading": heading, "items": s[key], "ordered": ordered} for key, heading, ordered in (
+        ("listener_prompts", "Listener's sentence starters", False),
+        ("repair_steps", "The repair steps", True),
+        ("observer_checklist", "What the observer looks for", False),
+        ("scenarios", "Scenario cards", False)) if s[key]]
+    return {"facts": facts, "lists": lists}
+
+
+def _cards_settings(s: dict) -> dict[str, Any]:
+    facts = [f"Mode: {CARDS_MODE_WORDS.get(s['mode'], s['mode'])}; {ANONYMITY_WORDS.get(s['anonymity'], '')}.",
+             f"Each card holds up to {s['max_chars']} characters."]
+    if s["mode"] == "feedback":
+        facts.append("Cards wait in a moderation queue until you release them.")
+    return {"facts": facts, "lists": [{"heading": "Sentence starters", "items": s["templates"], "ordered": False}],
+            "example": s["worked_example"]}
+
+
+def settings_in_words(activity: Any) -> dict[str, Any]:
+    """How the activity runs, as plain sentences, tables and lists for the guide."""
+    s = activity.settings.model_dump(mode="json")
+    kind = activity.kind
+    if kind == "round":
+        return {"facts": [f"Order: {ORDER_WORDS.get(s['order'], s['order'])}.",
+                          f"Each turn: about {duration_words(s['turn_seconds'])}. The timer is soft: it shows, "
+                          "it never cuts anyone off.",
+                          f"Round prompt: {s['prompt']}"]}
+    if kind == "form":
+        return _form_settings(s)
+    if kind == "pacer":
+        return _pacer_settings(s)
+    if kind == "info":
+        return {"facts": [f"{len(s['sections'])} sections, shown on the room display one at a time."],
+                "sections": s["sections"],
+                "lists": [{"heading": "Questions to think about", "items": s["reflection"], "ordered": False}]
+                if s["reflection"] else []}
+    if kind == "pairs":
+        return _pairs_settings(s)
+    if kind == "cards":
+        return _cards_settings(s)
+    return {"facts": []}
+
+
+def guide_data(activity: Any) -> dict[str, Any]:
+    """Everything a facilitator needs to run the activity, in plain data."""
+    a = activity
+    at, steps = 0, []
+    for step in a.steps:
+        steps.append({"minutes": step.minutes, "at": clock(at), "text": step.text, "say": step.say})
+        at += step.minutes
+    return {
+        "slug": a.slug, "title": a.title, "summary": a.summary, "kind": KIND_WORDS.get(a.kind, a.kind),
+        "category": CATEGORY_WORDS.get(a.category, a.category), "duration": a.duration,
+        "group_size": people_words(a.group_size.min, a.group_size.max), "materials": list(a.materials),
+        "content_note": a.content_note, "purpose": a.purpose, "intro": a.intro, "steps": steps,
+        "steps_minutes": at, "prompts": list(a.prompts), "settings": settings_in_words(a),
+        "safety_notes": list(a.safety_notes), "debrief": list(a.debrief), "hybrid_notes": list(a.hybrid_notes),
+    }
+
+
+# ---- the participant worksheet ------------------------------------------------------------------
+
+
+def question(label: str, space: str, help: str = "", **extra: Any) -> dict[str, Any]:
+    """One prompt with room to answer. space: lines | box | list | scale | emotion."""
+    return {"type": "question", "label": label, "help": help, "space": space, **extra}
+
+
+def _field_question(field: dict, emotions: list[dict]) -> dict[str, Any]:
+    kind, label, help_text = field["type"], field["label"], field["help"]
+    if kind == "emotion":
+        return question(label, "emotion", help_text, families=emotions)
+    if kind == "scale":
+        return question(label, "scale", help_text, min_label=field["min_label"], max_label=field["max_label"],
+                        points=list(range(0, 11)))
+    if kind == "list":
+        return question(label, "list", help_text, n=min(field["max_items"], LIST_LINES_MAX))
+    if kind == "long_text":
+        return question(label, "box", help_text)
+    return question(label, "lines", help_text, n=WRITING_LINES["short_text"])
+
+
+def _prompt_questions(prompts: list[str], n: int = WRITING_LINES["prompt"]) -> list[dict[str, Any]]:
+    return [question(p, "lines", n=n) for p in prompts]
+
+
+def _form_blocks(activity: Any, emotions: list[dict]) -> list[dict[str, Any]]:
+    return [_field_question(f, emotions) for f in activity.settings.model_dump(mode="json")["fields"]]
+
+
+def _round_blocks(activity: Any) -> list[dict[str, Any]]:
+    s = activity.settings
+    blocks = [{"type": "text", "heading": "", "body":
+               f"In the round, each person has about {duration_words(s.turn_seconds)}. You can speak, or "
+               "simply say \u201cpass\u201d. Notes for yourself can help you decide what to share."},
+              question(s.prompt, "box")]
+    others = [p for p in activity.prompts if p != s.prompt]
+    if others:
+        blocks.append({"type": "heading", "text": "Other questions to think about"})
+        blocks += _prompt_questions(others)
+    return blocks
+
+
+def _pacer_blocks(activity: Any) -> list[dict[str, Any]]:
+    s = activity.settings
+    asks = [p for p in activity.prompts if p.rstrip().endswith("?")]
+    tips = [p for p in activity.prompts if p not in asks]
+    if s.mode == "breathing":
+        cycle = sum(p.seconds for p in s.pattern)
+        blocks: list[dict[str, Any]] = [
+            {"type": "pattern", "phases": [{"label": PHASE_WORDS[p.label].capitalize(), "seconds": p.seconds}
+                                           for p in s.pattern],
+             "cycle": cycle, "cycles": s.cycles, "total": duration_words(cycle * s.cycles)}]
+        if tips:
+            blocks.append({"type": "list", "heading": "As you practise", "items": tips, "ordered": False})
+        blocks += _prompt_questions(asks)
+        blocks.append({"type": "log", "heading": "Practice log",
+                       "help": "Rate how tense or unsettled you feel before and after, from 0 (not at all) to 10.",
+                       "columns": ["Day and time", "Before (0\u201310)", "After (0\u201310)", "What I noticed"],
+                       "rows": 7})
+        return blocks
+    senses = [step.model_dump() for step in s.senses]
+    if len(tips) == len(senses):  # each sense step has its own short prompt: use it as the heading
+        blocks = [question(tip, "list", step["prompt"], n=step["count"]) for tip, step in zip(tips, senses)]
+    else:
+        blocks = [question(step["prompt"], "list", n=step["count"]) for step in senses]
+        if tips:
+            blocks.append({"type": "list", "heading": "As you practise", "items": tips, "ordered": False})
+    return blocks + _prompt_questions(asks)
+
+
+def _pairs_blocks(activity: Any) -> list[dict[str, Any]]:
+    s = activity.settings
+    roles = ", ".join(s.roles[:-1]) + f" and {s.roles[-1]}"
+    blocks: list[dict[str, Any]] = [{
+        "type": "text", "heading": "How it works",
+        "body": f"You practise in {GROUP_WORDS.get(s.group, s.group)}, with the roles {roles}. Each round lasts "
+                f"about {s.round_minutes} minutes; then you swap roles, so that everyone can try each one. "
+                "You can pass on any role."}]
+    for items, heading, ordered in ((s.listener_prompts, "Sentence starters for the listener", False),
+                                    (s.repair_steps, "The repair steps", True),
+                                    (s.scenarios, "Scenario ideas: choose one, or bring your own", False)):
+        if items:
+            blocks.append({"type": "list", "heading": heading, "items": list(items), "ordered": ordered})
+    blocks.append({"type": "heading", "text": "Your notes"})
+    blocks += _prompt_questions(list(activity.prompts))
+    if s.observer_checklist:
+        blocks.append({"type": "heading", "text": "When you are the observer"})
+        blocks += _prompt_questions(list(s.observer_checklist), n=2)
+    return blocks
+
+
+def _cards_blocks(activity: Any) -> list[dict[str, Any]]:
+    s = activity.settings
+    blocks: list[dict[str, Any]] = []
+    if s.mode == "istatement":
+        blocks.append({"type": "heading", "text": "The pattern"})
+        blocks += [{"type": "frame", **frame_rows(t)} for t in s.templates if BLANK in t]
+        starters = [t for t in s.templates if BLANK not in t]
+    else:
+        starters = list(s.templates)
+    if s.worked_example:
+        blocks.append({"type": "text", "heading": "An example", "body": s.worked_example, "quote": True})
+    if starters:
+        blocks.append({"type": "heading", "text": "Sentence starters"})
+        blocks += [question(t, "lines", n=WRITING_LINES["prompt"]) for t in starters]
+    blocks.append({"type": "heading", "text": "Your notes"})
+    return blocks + _prompt_questions(list(activity.prompts))
+
+
+def _info_blocks(activity: Any) -> list[dict[str, Any]]:
+    sections = [sec.model_dump() for sec in activity.settings.sections]
+    return [{"type": "reading", "sections": sections},
+            {"type": "heading", "text": "Questions to think about"},
+            *_prompt_questions(list(activity.prompts), n=WRITING_LINES["reading"])]
+
+
+def worksheet_blocks(activity: Any, emotions: list[dict]) -> list[dict[str, Any]]:
+    kind = activity.kind
+    if kind == "form":
+        return _form_blocks(activity, emotions)
+    if kind == "round":
+        return _round_blocks(activity)
+    if kind == "pacer":
+        return _pacer_blocks(activity)
+    if kind == "pairs":
+        return _pairs_blocks(activity)
+    if kind == "cards":
+        return _cards_blocks(activity)
+    if kind == "info":
+        return _info_blocks(activity)
+    return _prompt_questions(list(activity.prompts))
+
+
+def worksheet_data(activity: Any, emotions: list[dict]) -> dict[str, Any]:
+    """What a participant may read and write on: the intro, the prompts with room to answer.
+
+    Nothing facilitator-only: no purpose, steps, say-lines, safety notes, debrief or hybrid notes."""
+    blocks = worksheet_blocks(activity, emotions)
+    return {"slug": activity.slug, "title": activity.title, "intro": activity.intro,
+            "content_note": activity.content_note, "blocks": blocks,
+            "questions": [b["label"] for b in blocks if b["type"] == "question"]}
+
+
+def reference_data(activity: Any) -> dict[str, Any]:
+    """A psychoeducation (info) item as a readable handout: the sections, then questions to take away."""
+    s = activity.settings
+    return {"slug": activity.slug, "title": activity.title, "intro": activity.intro,
+            "content_note": activity.content_note, "sections": [sec.model_dump() for sec in s.sections],
+            "questions": list(s.reflection) or list(activity.prompts)}
+
+
+# ---- whole documents ------------------------------------------------------------------------------
+
+
+def doc(title: str, audience: str, kind: str, **extra: Any) -> dict[str, Any]:
+    """Document-level data: <title> (and the PDF title), the footer note, a CSS class."""
+    return {"title": title, "audience": audience, "kind": kind, **extra}
+
+
+def guide_context(activity: Any) -> dict[str, Any]:
+    return {"doc": doc(f"{activity.title}: facilitator guide", "Facilitator guide \u00b7 not for participants",
+                       "guide"),
+            "guide": guide_data(activity)}
+
+
+def worksheet_context(activity: Any, emotions: list[dict]) -> dict[str, Any]:
+    return {"doc": doc(f"{activity.title}: worksheet", "Worksheet \u00b7 yours to keep", "worksheet"),
+            "sheet": worksheet_data(activity, emotions)}
+
+
+def reference_context(activity: Any) -> dict[str, Any]:
+    return {"doc": doc(f"{activity.title}: handout", "Handout \u00b7 yours to keep", "reference"),
+            "ref": reference_data(activity)}

@@ -1,0 +1,186 @@
+"""Plain-data builders for a group's and a session's handouts: agreements, join sheet, packet,
+summary and take-home sheet. ORM rows come in; only dicts, lists, strings and numbers go out."""
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy import select
+
+from core import live
+from core.activity_models import ActivityRun
+from core.extensions import db
+from core.models import Group, GroupSession, Participant
+from handouts.context import (
+    CRISIS_TEXT,
+    KIND_WORDS,
+    clock,
+    doc,
+    guide_data,
+    lines_of,
+    worksheet_data,
+)
+
+EDITIONS = {"facilitator": "Facilitator edition", "participant": "Participant edition"}
+LOG_DAYS = 7
+OWN_WORDS = "Own words"  # feeling words given without a family
+
+
+def date_words(when: datetime | None) -> str:
+    return f"{when.day} {when:%B %Y}" if when is not None else ""
+
+
+def mmss(seconds: float) -> str:
+    seconds = round(seconds)
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+# ---- group agreements and the join sheet --------------------------------------------------------
+
+
+def agreements_data(group: Group) -> dict[str, Any]:
+    return {"group": group.name, "items": lines_of(group.agreements)}
+
+
+def agreements_context(group: Group) -> dict[str, Any]:
+    return {"doc": doc(f"{group.name}: group agreements", "Group agreements", "agreements"),
+            "agreements": agreements_data(group)}
+
+
+def join_context(gs: GroupSession, join: dict) -> dict[str, Any]:
+    """`join` is core.links.join_info(gs): code, url, qr (an SVG data: URI)."""
+    parts = urlsplit(join["url"])
+    return {"doc": doc(f"Join {gs.title}", "Join sheet", "join"),
+            "join": {"title": gs.title, "group": gs.group.name, "code": join["code"],
+                     "spelled": " ".join(join["code"]), "url": join["url"], "host": parts.netloc,
+                     "home": f"{parts.scheme}://{parts.netloc}/", "qr": join["qr"],
+                     "date": date_words(gs.starts_at)}}
+
+
+# ---- the session packet ---------------------------------------------------------------------------
+
+
+def packet_context(gs: GroupSession, rows: list[tuple[Any, Any]], edition: str,
+                   emotions: list[dict]) -> dict[str, Any]:
+    """The plan as an agenda, the agreements, then each activity's guide (facilitator edition)
+    or worksheet (participant edition). `rows` is facilitator.plans.plan_rows(gs)."""
+    agenda, sections, at = [], [], 0
+    for n, (item, activity) in enumerate(rows, 1):
+        anchor = f"sec-{n}" if activity is not None else None
+        agenda.append({"at": clock(at), "minutes": item.minutes, "anchor": anchor,
+                       "title": activity.title if activity is not None else "An activity that is no longer available",
+                       "kind": KIND_WORDS.get(activity.kind, activity.kind) if activity is not None else ""})
+        at += item.minutes
+        if activity is None:
+            continue
+        body = guide_data(activity) if edition == "facilitator" else worksheet_data(activity, emotions)
+        sections.append({"anchor": anchor, "n": n, "title": activity.title, "minutes": item.minutes,
+                         "guide" if edition == "facilitator" else "sheet": body})
+    words = EDITIONS[edition]
+    audience = "Facilitator edition \u00b7 not for participants" if edition == "facilitator" else "Participant edition"
+    return {"doc": doc(f"{gs.title}: session packet ({words.lower()})", audience, f"packet {edition}"),
+            "packet": {"title": gs.title, "group": gs.group.name, "date": date_words(gs.starts_at),
+                       "edition": edition, "edition_words": words, "agenda": agenda, "total": at,
+                       "agreements": agreements_data(gs.group), "sections": sections}}
+
+
+# ---- the session summary (facilitators) --------------------------------------------------------
+
+
+def _aggregate(field: dict, rows: list[dict], family_labels: dict[str, str]) -> dict[str, Any]:
+    values = [row["answers"].get(field["id"]) for row in rows]
+    values = [v for v in values if v is not None]
+    out: dict[str, Any] = {"label": field["label"], "type": field["type"], "answered": len(values)}
+    if field["type"] == "emotion":
+        counts = Counter(family_labels.get(v.get("family") or "", OWN_WORDS) for v in values)
+        out["families"] = [{"label": k, "count": c} for k, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+    elif field["type"] == "scale" and values:
+        out.update(mean=round(sum(values) / len(values), 1), low=min(values), high=max(values),
+                   histogram=[{"point": p, "count": values.count(p)} for p in range(11)])
+    return out
+
+
+def summary_context(gs: GroupSession, emotions: list[dict]) -> dict[str, Any]:
+    """facilitator.summary.session_summary, arranged for print: attendance and airtime, activities and
+    their time, and aggregates of the form answers (no names, no text; private answers never appear)."""
+    from facilitator.summary import session_summary
+
+    s = session_summary(gs)
+    family_labels = {f["id"]: f["label"] for f in emotions}
+    total = s["airtime_total"]
+    people = [{"name": p["name"], "status": p["status"], "in_room": p["in_room"], "airtime": mmss(p["airtime"]),
+               "share": round(100 * p["airtime"] / total) if total else 0} for p in s["attendance"]]
+    activities = [{**a, "minutes": a["minutes"], "over": a["minutes"] - a["planned_minutes"]} for a in s["activities"]]
+    forms = [{"title": f["title"], "answered": len(f["rows"]),
+              "fields": [_aggregate(field, f["rows"], family_labels) for field in f["fields"]]} for f in s["forms"]]
+    return {"doc": doc(f"{s['title']}: session summary", "Session summary \u00b7 for facilitators only", "summary"),
+            "summary": {"title": s["title"], "group": s["group"], "date": date_words(s["starts_at"]),
+                        "open": s["status"] != "ended", "admitted": s["admitted_count"], "people": people,
+                        "airtime_total": mmss(total), "activities": activities,
+                        "planned_total": sum(a["planned_minutes"] for a in activities),
+                        "taken_total": round(sum(a["minutes"] for a in activities), 1), "forms": forms}}
+
+
+# ---- the take-home sheet (one participant) -------------------------------------------------------
+
+
+def _form_runs(gs: GroupSession) -> list[dict]:
+    """Every form of the session: archived runs in order, then the one still running, if any."""
+    rows = db.session.execute(select(ActivityRun).where(ActivityRun.session_id == gs.id, ActivityRun.kind == "form")
+                              .order_by(ActivityRun.started_at, ActivityRun.id)).scalars()
+    runs = [{"title": r.title, "state": r.state} for r in rows]
+    state, _version = live.load_state(gs.id)
+    if state.get("activity") is not None and state.get("item") and state["item"].get("kind") == "form":
+        runs.append({"title": state["item"]["title"], "state": state["activity"]})
+    return runs
+
+
+def _answer(field: dict, value: Any, family_labels: dict[str, str]) -> dict[str, Any]:
+    kind = field["type"]
+    if kind == "emotion":
+        family = family_labels.get(value.get("family") or "")
+        return {"text": value["word"] + (f" ({family.lower()})" if family else "")}
+    if kind == "scale":
+        return {"text": f"{value} out of 10"}
+    if kind == "list":
+        return {"entries": [str(v) for v in value]}
+    return {"text": str(value)}
+
+
+def is_commitment(field: dict) -> bool:
+    """The check-out's "one small thing to try this week" (and any field named like it)."""
+    return "commit" in field["id"]
+
+
+def take_home_context(gs: GroupSession, participant: Participant, emotions: list[dict], *,
+                      include_private: bool = True) -> dict[str, Any]:
+    """One person's own answers, their commitments, a daily check-in log and crisis resources.
+
+    Only `participant`'s answers are read. `include_private=False` (a facilitator printing for someone
+    who had their own device) leaves out the answers that person kept private."""
+    family_labels = {f["id"]: f["label"] for f in emotions}
+    member = participant.member_id
+    activities, commitments, withheld = [], [], 0
+    for run in _form_runs(gs):
+        mine = run["state"].get("answers", {}).get(member)
+        if not mine:
+            continue
+        answers = []
+        for field in run["state"]["fields"]:
+            if field["id"] not in mine:
+                continue
+            if field["audience"] == "private" and not include_private:
+                withheld += 1
+                continue
+            answer = {"label": field["label"], **_answer(field, mine[field["id"]], family_labels)}
+            (commitments if is_commitment(field) else answers).append(answer)
+        if answers:
+            activities.append({"title": run["title"], "answers": answers})
+    return {"doc": doc(f"{gs.title}: take-home sheet for {participant.display_name}",
+                       "Take-home sheet \u00b7 yours to keep", "take-home"),
+            "home": {"title": gs.title, "group": gs.group.name, "name": participant.display_name,
+                     "date": date_words(gs.starts_at or gs.created_at), "commitments": commitments,
+                     "activities": activities, "withheld": withheld, "families": emotions,
+                     "log_days": list(range(1, LOG_DAYS + 1)), "crisis": CRISIS_TEXT}}
