@@ -202,7 +202,4 @@ def display(token: str):
     return render_template("facilitator/display.html", gs=gs, token=token)
 
 
-from facilitator import (
-    console_routes,  # noqa: E402,F401
-    privacy_routes,  # noqa: E402,F401
-)
+from facilitator import console_routes, privacy_routes  # noqa: E402,F401  (register their routes)
