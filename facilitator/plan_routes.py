@@ -69,7 +69,7 @@ def plan(session_id: int):
         "facilitator/plan.html", gs=gs, group=gs.group, rows=rows, library=_library(gs.group),
         planned=sum(item.minutes for item, _ in rows), suggested=sum(a.duration for _, a in rows if a is not None),
         earlier=plans.sessions_with_plans(gs), templates=plans.templates_of(gs.group), editable=gs.status != "ended",
-        words=WORDS, live_kinds=LIVE_KINDS, action=ActionForm(), plan_max=plans.PLAN_MAX)
+        words=WORDS, live_kinds=LIVE_KINDS)
 
 
 def _change(gs: GroupSession, valid: bool, invalid_message: str, change: Callable[[], str],
@@ -231,7 +231,9 @@ def activity_upload(group_id: int):
     group = group_or_404(group_id)
     upload = UploadForm()
     if not upload.validate_on_submit():
-        problems = [("file", "Please choose a YAML file to upload.")]
+        expired = "csrf_token" in upload.errors
+        problems = [("file", "The form had expired. Please choose the file again." if expired
+                     else "Please choose a YAML file to upload.")]
     else:
         data, problems = custom.read_yaml(upload.file.data.read(MAX_FILE_BYTES + 1))
         if not problems and data is not None:

@@ -56,9 +56,11 @@ def session_summary(gs: GroupSession) -> dict:
     attendance = [{"name": p.display_name, "status": STATUS_WORDS.get(p.status, p.status),
                    "in_room": p.in_room, "airtime": round(airtime.get(p.member_id, 0.0))}
                   for p in people if p.status != "waiting" or p.admitted_at]
-    activities = [{"title": r["title"], "kind": r["kind"], "planned_minutes": r["planned_minutes"],
-                   "minutes": round(((r["ended_at"] or time.time()) - r["started_at"]) / 60, 1),
-                   "running": r["running"]} for r in runs]
+    activities = []
+    for r in runs:
+        seconds = round((r["ended_at"] or time.time()) - r["started_at"])
+        activities.append({"title": r["title"], "kind": r["kind"], "planned_minutes": r["planned_minutes"],
+                           "seconds": seconds, "minutes": round(seconds / 60, 1), "running": r["running"]})
     forms = [_form_table(r, names) for r in runs if r["kind"] == "form"]
     total_airtime = sum(airtime.values())
     return {"title": gs.title, "group": gs.group.name, "starts_at": gs.starts_at, "status": gs.status,

@@ -58,7 +58,9 @@
       var b = button(label, "", row, function () { send(typeof name === "string" ? name : name(), {}, err, b); });
       return b;
     }
-    var pass = act("Pass", "pass"), later = act("Come back to me later", "later");
+    // Passing is the big Pass button under every screen (SBActivity.pass); here the speaker can
+    // say they are done, or ask to come back later.
+    var done = act("I'm done", "next"), later = act("Come back to me later", "later");
     var hand = act("Raise hand", function () { return v.hand_raised ? "lower_hand" : "raise_hand"; });
     var vol = act("Volunteer", "volunteer");
     var handOn = el("details", "hand-on", body);
@@ -96,8 +98,7 @@
       line(next, !open || v.phase === "ready" ? "" : v.turns_before_me === 0 ? "You're up next."
         : v.up_next ? (me ? "After you: " : "Up next: ") + v.up_next : "");
       line(mine, status().trim());
-      pass.hidden = !v.can_pass;
-      put(pass, me ? "Pass" : "Pass my turn");
+      done.hidden = !me;
       later.hidden = !v.can_come_back_later;
       hand.hidden = !open || !(v.hand_raised || s === "waiting" || s === "later");
       put(hand, v.hand_raised ? "Lower hand" : "Raise hand");
@@ -131,7 +132,7 @@
     return {
       update: update, tick: tick,
       canPass: function () { return !!(v && v.phase !== "finished" && v.can_pass); },
-      pass: function () { send("pass", {}, err, pass); },
+      pass: function () { send("pass", {}, err, null); },
     };
   }
 

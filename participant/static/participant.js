@@ -20,7 +20,9 @@
     if (f.phase === "ended") { show("ended"); return; }
     show("live");
     SB.setText($("phase-text"), PHASE[f.phase]);
-    SB.setText($("message"), f.message || (f.phase === "lobby" ? "Welcome. Make yourself comfortable." : ""));
+    var message = f.message || (f.phase === "lobby" ? "Welcome. Make yourself comfortable." : "");
+    SB.setText($("message"), message);
+    $("message").parentNode.hidden = !message;  // no empty card above a running activity
     var banner = $("pause-banner");
     banner.hidden = f.phase !== "paused";
     SB.setText(banner, f.pause_note);
