@@ -100,10 +100,6 @@ def main(argv: list[str] | None = None) -> int:
     migrate.upgrade(url)
     app = create_app({"DATABASE_URL": url, "ASYNC_MODE": "threading", "SERVER_NAME": "localhost",
                       "PUBLIC_URL": "https://securebase.example"})
-    if "handouts" not in app.blueprints:  # until the factory registers it
-        from handouts import bp
-
-        app.register_blueprint(bp)
     from facilitator.plans import plan_rows
     from handouts import context as ctx
     from handouts import session_context as sctx

@@ -6,9 +6,9 @@ import os
 
 from core.models import Group
 
-DEFAULT_CRISIS_TEXT = """If you are in danger right now, or thinking about harming yourself, please call your local emergency number.
-If you feel unsafe during the session, tap "I need a pause" or speak to a facilitator; you can leave the session at any time.
-You can also contact your own doctor, or a crisis line in your area, at any hour."""
+DEFAULT_CRISIS_TEXT = """If you are in danger or thinking about harming yourself, contact your local emergency number now (for example 112 in Europe, 911 in North America, 999 in the UK, 000 in Australia), or go to the nearest emergency department.
+If you need to talk to someone soon, call a crisis or suicide-prevention line in your country, your doctor, or someone you trust, and tell them how you are.
+You do not have to wait until things feel unbearable to reach out. During a session you can also tap "I need a pause", or leave at any time."""
 
 
 def crisis_text(group: Group | None) -> str:

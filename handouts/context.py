@@ -9,16 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-# The group-configurable version comes later; until then every take-home sheet carries this.
-CRISIS_TEXT = (
-    "If you are in danger or thinking about harming yourself, contact your local emergency number "
-    "now (for example 112 in Europe, 911 in North America, 999 in the UK, 000 in Australia), or go "
-    "to the nearest emergency department. If you need to talk to someone soon, call a crisis or "
-    "suicide-prevention line in your country, your doctor, or someone you trust, and tell them how "
-    "you are. You do not have to wait until things feel unbearable to reach out."
-)
-
-KIND_WORDS = {"round": "Go-around", "form": "Written reflection", "pacer": "Breathing and grounding",
+KIND_WORDS = {"round": "Go-around", "form": "Written answers", "pacer": "Breathing and grounding",
               "info": "Information", "pairs": "Practice in pairs or threes", "cards": "Cards"}
 CATEGORY_WORDS = {"frame": "Opening and closing", "skill": "Skill", "reflection": "Reflection",
                   "psychoeducation": "Psychoeducation"}
@@ -239,7 +230,7 @@ def _pacer_blocks(activity: Any) -> list[dict[str, Any]]:
         return blocks
     senses = [step.model_dump() for step in s.senses]
     if len(tips) == len(senses):  # each sense step has its own short prompt: use it as the heading
-        blocks = [question(tip, "list", step["prompt"], n=step["count"]) for tip, step in zip(tips, senses)]
+        blocks = [question(tip, "list", step["prompt"], n=step["count"]) for tip, step in zip(tips, senses, strict=True)]
     else:
         blocks = [question(step["prompt"], "list", n=step["count"]) for step in senses]
         if tips:

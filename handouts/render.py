@@ -20,7 +20,6 @@ from flask import Flask, current_app, render_template
 from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-log = logging.getLogger(__name__)
 # The app logs at INFO; WeasyPrint's step-by-step progress lines are noise there.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 

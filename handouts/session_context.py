@@ -11,10 +11,10 @@ from sqlalchemy import select
 
 from core import live
 from core.activity_models import ActivityRun
+from core.crisis import crisis_text
 from core.extensions import db
 from core.models import Group, GroupSession, Participant
 from handouts.context import (
-    CRISIS_TEXT,
     KIND_WORDS,
     clock,
     doc,
@@ -154,6 +154,11 @@ def is_commitment(field: dict) -> bool:
     return "commit" in field["id"]
 
 
+def crisis_lines(group) -> list[str]:
+    """The group's crisis resources (or the organisation's default), as paragraphs."""
+    return [line.strip() for line in crisis_text(group).splitlines() if line.strip()]
+
+
 def take_home_context(gs: GroupSession, participant: Participant, emotions: list[dict], *,
                       include_private: bool = True) -> dict[str, Any]:
     """One person's own answers, their commitments, a daily check-in log and crisis resources.
@@ -183,4 +188,5 @@ def take_home_context(gs: GroupSession, participant: Participant, emotions: list
             "home": {"title": gs.title, "group": gs.group.name, "name": participant.display_name,
                      "date": date_words(gs.starts_at or gs.created_at), "commitments": commitments,
                      "activities": activities, "withheld": withheld, "families": emotions,
-                     "log_days": list(range(1, LOG_DAYS + 1)), "crisis": CRISIS_TEXT}}
+                     "log_days": list(range(1, LOG_DAYS + 1)),
+                     "crisis": crisis_lines(gs.group)}}

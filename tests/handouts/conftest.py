@@ -19,23 +19,6 @@ BEN = {"need": "Wombatneed", "secret": "Wombatsecret", "word": "Wombatword", "li
 CY = {"need": "Numbatneed", "secret": "Numbatsecret", "word": "Numbatword", "list": "Numbatlist"}
 
 
-def _with_handouts(app):
-    """Until the factory registers the blueprint, tests register it themselves."""
-    if "handouts" not in app.blueprints:
-        from handouts import bp
-
-        app.register_blueprint(bp)
-    return app
-
-
-@pytest.fixture
-def make_app(make_app):
-    def build(**overrides):
-        return _with_handouts(make_app(**overrides))
-
-    return build
-
-
 @pytest.fixture(scope="module")
 def pdf_app(database_template, tmp_path_factory):
     """One app for a whole module, for renders that need no per-test data (library activities)."""
@@ -44,7 +27,7 @@ def pdf_app(database_template, tmp_path_factory):
     url = source if kind == "postgresql" else f"sqlite:///{shutil.copy(source, tmp / 'h.db')}"
     app = create_app({"TESTING": True, "DATABASE_URL": url, "ASYNC_MODE": "threading", "WTF_CSRF_ENABLED": False,
                       "INSTANCE_DIR": str(tmp), "SERVER_NAME": "localhost"})
-    yield _with_handouts(app)
+    yield app
     db.session.remove()
 
 

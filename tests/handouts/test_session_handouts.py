@@ -68,6 +68,8 @@ def test_no_cookie_or_someone_elses_session_gets_no_sheet(app, room, make_sessio
     forged = app.test_client()
     forged.set_cookie(participant_cookie(gs.public_id), secret)  # a real credential, for another session
     assert forged.get(f"/s/{gs.public_id}/take-home").status_code == 403
+    forged.set_cookie(participant_cookie(other.public_id), secret)  # the same cookie where it belongs
+    assert forged.get(f"/s/{other.public_id}/take-home").status_code == 200
     assert room["f"].client.get(f"/sessions/{gs.id}/take-home/{_p.id}").status_code == 404
 
 
@@ -113,6 +115,9 @@ def test_the_join_sheet_and_the_agreements(room):
 
 def test_the_session_handouts_page_links_everything(room):
     page = room["f"].client.get(f"/sessions/{room['gs'].id}/handouts").data.decode()
+    preview = room["f"].client.get(f"/sessions/{room['gs'].id}/handouts/packet").data.decode()
+    assert '<link rel="stylesheet" href="/static/handouts/print.css">' in preview
+    assert room["f"].client.get("/static/handouts/print.css").status_code == 200
     for link in ("/handouts/packet.pdf", "/handouts/packet?edition=participant", "/handouts/join-sheet",
                  "/handouts/summary.pdf", f"/groups/{room['g'].id}/handouts/agreements",
                  f"/groups/{room['g'].id}/handouts/activities/check-in/worksheet",
