@@ -27,9 +27,11 @@ from activities.kinds import (
     is_present,
     members_from,
 )
+from activities.kinds import cards as cards_kind
 from activities.kinds import form as form_kind
 from activities.kinds import info as info_kind
 from activities.kinds import pacer as pacer_kind
+from activities.kinds import pairs as pairs_kind
 from activities.kinds import round as round_kind
 from activities.schema import Activity
 
@@ -41,6 +43,7 @@ __all__ = [
     "display_view",
     "facilitator_view",
     "participant_view",
+    "participant_views",
     "start",
 ]
 
@@ -54,12 +57,14 @@ def _registry(*engines: KindEngine) -> dict[str, KindEngine]:
     return registry
 
 
-# The one mapping from kind to engine. "pairs" and "cards" join here when their engines land.
+# The one mapping from kind to engine.
 KINDS: dict[str, KindEngine] = _registry(
     round_kind.ENGINE,
     form_kind.ENGINE,
     pacer_kind.ENGINE,
     info_kind.ENGINE,
+    pairs_kind.ENGINE,
+    cards_kind.ENGINE,
 )
 
 
@@ -100,6 +105,11 @@ def participant_view(state: State, member_id: str) -> View:
     return copy.deepcopy(_engine_for(state).participant_view(state, member_id))
 
 
+def participant_views(state: State, member_ids: list[str]) -> dict[str, View]:
+    """``participant_view`` for many members at once (a broadcast): {member id: view}."""
+    return copy.deepcopy(_views(_engine_for(state), state, list(member_ids)))
+
+
 def display_view(state: State, show_names: bool) -> View:
     return copy.deepcopy(_engine_for(state).display_view(state, show_names))
 
@@ -118,10 +128,14 @@ def _clock(now: float) -> float:
     return float(now)
 
 
+def _views(engine: KindEngine, state: State, members: list[str]) -> dict[str, View]:
+    if engine.participant_views is not None:
+        return engine.participant_views(state, members)
+    return {member: engine.participant_view(state, member) for member in members}
+
+
 def _touched(engine: KindEngine, before: State, after: State) -> list[str]:
-    return [
-        member
-        for member in after["members"]
-        if member not in before["members"]
-        or engine.participant_view(before, member) != engine.participant_view(after, member)
-    ]
+    members = list(after["members"])
+    old = _views(engine, before, [member for member in members if member in before["members"]])
+    new = _views(engine, after, members)
+    return [member for member in members if member not in old or old[member] != new[member]]

@@ -68,6 +68,10 @@ def _history(session_id: int, state: dict) -> dict[str, float]:
 def prepare(gs: GroupSession, state: dict, command: dict) -> dict:
     """Turn next/back into a concrete step and attach what `plan.go` needs (server-side only)."""
     kind = command.get("type")
+    if kind == "activity" and command.get("action") == "form_groups":
+        # Random pairing draws its seed here, on the server: a client never chooses its partner by seed.
+        args = command.get("args") if isinstance(command.get("args"), dict) else {}
+        return {**command, "args": {**args, "seed": secrets.randbelow(2**31)}}
     if kind in ("plan_next", "plan_back"):
         current = state.get("current")
         step = 1 if kind == "plan_next" else -1

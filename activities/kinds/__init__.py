@@ -104,6 +104,9 @@ class KindEngine:
     facilitator_view: Callable[[State], View]
     participant_view: Callable[[State, str], View]
     display_view: Callable[[State, bool], View]
+    # Optional: many members' participant views at once, equal to participant_view for each. A kind
+    # whose views share a costly part (the round's queue) computes it once per broadcast with this.
+    participant_views: Callable[[State, list[str]], dict[str, View]] | None = None
 
 
 def _parse_history(raw: object) -> dict[str, float]:

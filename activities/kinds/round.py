@@ -61,7 +61,7 @@ from activities.kinds.round_rules import (
     status_refusal,
     upcoming,
 )
-from activities.kinds.round_views import display_view, facilitator_view, participant_view
+from activities.kinds.round_views import display_view, facilitator_view, participant_view, participant_views
 from activities.schema import RoundSettings
 
 MAX_EXTENSION_SECONDS = 1800
@@ -281,4 +281,4 @@ def apply(state: State, cmd: Command, now: float) -> list[Effect]:
     return dispatch(HANDLERS, state, cmd, now)
 
 
-ENGINE = KindEngine("round", start, apply, facilitator_view, participant_view, display_view)
+ENGINE = KindEngine("round", start, apply, facilitator_view, participant_view, display_view, participant_views)

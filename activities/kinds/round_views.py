@@ -47,6 +47,24 @@ def facilitator_view(state: State) -> View:
 
 def participant_view(state: State, member_id: str) -> View:
     queue = upcoming(state)
+    return _participant_view(state, member_id, queue, _positions(queue))
+
+
+def participant_views(state: State, members: list[str]) -> dict[str, View]:
+    """The same views for many members, with the queue worked out once (not once per member)."""
+    queue = upcoming(state)
+    positions = _positions(queue)
+    return {member: _participant_view(state, member, queue, positions) for member in members}
+
+
+def _positions(queue: list[str]) -> dict[str, int]:
+    positions: dict[str, int] = {}
+    for index, member in enumerate(queue):
+        positions.setdefault(member, index)
+    return positions
+
+
+def _participant_view(state: State, member_id: str, queue: list[str], positions: dict[str, int]) -> View:
     status = state["status"].get(member_id) if is_present(state, member_id) else None
     open_round = state["phase"] != FINISHED
     my_turn = status == SPEAKING
@@ -61,7 +79,7 @@ def participant_view(state: State, member_id: str) -> View:
         "up_next": name_of(state, queue[0]) if queue else None,
         "my_status": status,
         "my_turn": my_turn,
-        "turns_before_me": queue.index(member_id) if member_id in queue else None,
+        "turns_before_me": positions.get(member_id),
         "hand_raised": member_id in state["hands"],
         "volunteered": member_id in state["volunteers"],
         "can_pass": open_round and status in (SPEAKING, WAITING, LATER),

@@ -146,3 +146,18 @@ def test_summary_page_after_the_session(app, live_room, make_facilitator):
     assert "Ana" in page and "hopeful" in page and "Check-in" in page and "Airtime" in page
     other = make_facilitator()
     assert other.client.get(f"/sessions/{live_room['gs'].id}/summary").status_code == 404
+
+
+def test_pairs_run_live_with_a_server_seed(app, live_room):
+    """Empathic listening: random pairs from a server-drawn seed; each member sees only their own group."""
+    with app.app_context():
+        session = db.session.get(GroupSession, live_room["gs"].id)
+        items = [plan.entry("empathic-listening", catalogue.resolve(session.group_id, "empathic-listening"), 30)]
+        live.system(session, {"type": "plan_set", "items": items})
+    fac = live_room["fac"]
+    assert cmd(fac, "plan_go", index=0)["ok"]
+    assert act(live_room["ana"], "form_groups", how="random", seed=1)["ok"] is False  # facilitators only
+    assert act(fac, "form_groups", how="random", seed="chosen-by-client")["ok"]  # the server's seed wins
+    view = last_view(fac)["activity"]["view"]
+    placed = sorted(m["id"] for g in view["groups"] for m in g["members"])
+    assert placed == sorted([live_room["ana_id"], live_room["ben_id"], live_room["cy_id"]])

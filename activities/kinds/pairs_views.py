@@ -1,0 +1,189 @@
+"""Pairs views: facilitators see every group; a participant sees only their own group; the display
+sees the frame (round, timer, what each role does, counts) and never a name unless ``show_names``.
+
+What a group says (a speaker's "not quite" word, an observer's checklist) reaches only the people who
+were in that group when it was said; a listener's note reaches no other participant at all.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from activities.kinds import State, View, is_present, name_of
+from activities.kinds.pairs_rules import (
+    DEBRIEF,
+    FORMING,
+    LOOP_ROLES,
+    OBSERVER,
+    ROLE_GUIDE,
+    RUNNING,
+    current,
+    group_of,
+    group_roles,
+    is_mixed,
+    loop_summary,
+    role_guide,
+    role_index,
+    role_of,
+    scenario,
+    steps_done,
+    total_rounds,
+    unplaced,
+)
+
+DEBRIEF_QUESTIONS = {"helped": "What helped?", "adjust": "What would you adjust?"}
+
+
+def _common_view(state: State) -> View:
+    keys = ("exercise", "phase", "round", "round_minutes", "deadline", "paused", "remaining")
+    return {"kind": "pairs", **{key: state[key] for key in keys}, "total_rounds": total_rounds(state)}
+
+
+def _shown(state: State, name: str | None, viewer: str | None = None) -> dict[str, Any] | None:
+    shown = state["shown"]
+    if shown is None:
+        return None
+    item = {"answer": shown["answer"], "question": DEBRIEF_QUESTIONS[shown["answer"]],
+            "text": state["debriefs"][shown["member"]][shown["answer"]]}
+    return {**item, "mine": shown["member"] == viewer} if viewer is not None else {**item, "name": name}
+
+
+def _totals(state: State) -> dict[str, int]:
+    return {
+        "loops": len(state["loops"]),
+        "yes": sum(1 for item in state["loops"] if item["result"] == "yes"),
+        "not_quite": sum(1 for item in state["loops"] if item["result"] == "not_quite"),
+    }
+
+
+def _person(state: State, member: str) -> dict[str, Any]:
+    return {"id": member, **state["members"][member]}
+
+
+def _loops_by_round(state: State, group: dict[str, Any]) -> list[dict[str, int]]:
+    loops = [item for item in state["loops"] if item["group"] == group["id"]]
+    return [{"round": r, "reflections": sum(1 for item in loops if item["round"] == r),
+             "yes": sum(1 for item in loops if item["round"] == r and item["result"] == "yes"),
+             "not_quite": sum(1 for item in loops if item["round"] == r and item["result"] == "not_quite")}
+            for r in sorted({item["round"] for item in loops})]
+
+
+def _group_row(state: State, index: int, group: dict[str, Any]) -> dict[str, Any]:
+    loops = current(state["loops"], state, group)
+    return {
+        "id": group["id"],
+        "index": index,
+        "mixed": is_mixed(state, group),
+        "members": [{**_person(state, m), "role": role_of(state, group, m)} for m in group["members"]],
+        "loops": loop_summary(state, group),
+        "loops_by_round": _loops_by_round(state, group),
+        "reflection_notes": [{"by": item["by"], "name": name_of(state, item["by"]), "note": item["note"]}
+                             for item in loops if item["note"]],
+        "checklists": [
+            {"round": item["round"], "by": item["by"], "name": name_of(state, item["by"]),
+             "items": dict(item["items"]), "note": item["note"]}
+            for item in state["checklists"] if item["group"] == group["id"]
+        ],
+        "steps_done": steps_done(state, group),
+    }
+
+
+def facilitator_view(state: State) -> View:
+    shown = state["shown"]
+    return {
+        **_common_view(state),
+        "group_setting": state["group"],
+        "roles": role_guide(state),
+        "listener_prompts": list(state["listener_prompts"]),
+        "observer_checklist": list(state["observer_checklist"]),
+        "repair_steps": list(state["repair_steps"]),
+        "scenario": scenario(state),
+        "notes": list(state["notes"]),
+        "groups": [_group_row(state, index, group) for index, group in enumerate(state["groups"])],
+        "unplaced": [_person(state, m) for m in unplaced(state)],
+        "totals": _totals(state),
+        "debriefs": [{"id": m, "name": name_of(state, m), **dict(answers)}
+                     for m, answers in state["debriefs"].items()],
+        "shown_debrief": None if shown is None else {**_shown(state, name_of(state, shown["member"])),
+                                                     "member": shown["member"]},
+        "present": [_person(state, m) for m, record in state["members"].items() if record["present"]],
+    }
+
+
+def _placement(state: State, group: dict[str, Any] | None) -> tuple[str, str | None]:
+    if group is not None:
+        return "placed", None
+    if not state["groups"] and state["phase"] == FORMING:
+        return "not_formed", "The groups are being formed."
+    if state["phase"] == DEBRIEF:
+        return "together", None
+    return "waiting", "Waiting to be placed in a group."
+
+
+def _observer_notes(state: State, member_id: str) -> list[dict[str, Any]]:
+    """Checklists of finished rounds from groups this member was in when they were written."""
+    def finished(item: dict[str, Any]) -> bool:
+        return item["round"] < state["round"] or state["phase"] == DEBRIEF
+
+    return [{"round": item["round"], "items": dict(item["items"]), "note": item["note"]}
+            for item in state["checklists"] if member_id in item["audience"] and finished(item)]
+
+
+def participant_view(state: State, member_id: str) -> View:
+    here = is_present(state, member_id)
+    group = group_of(state, member_id) if here else None
+    placement, waiting_note = _placement(state, group)
+    index = None if group is None else role_index(state, group, member_id)
+    roles = [] if group is None else group_roles(state, len(group["members"]))
+    reflector, confirmer = LOOP_ROLES[state["exercise"]]
+    running = state["phase"] == RUNNING and group is not None
+    is_observer = index is not None and index >= OBSERVER
+    mine = [] if group is None else [c for c in current(state["checklists"], state, group) if c["by"] == member_id]
+    loop = None if group is None else loop_summary(state, group, viewer=member_id)
+    prompts = list(state["listener_prompts"]) if index == reflector else []
+    return {
+        **_common_view(state),
+        "placement": placement,
+        "waiting_note": waiting_note,
+        "my_role": None if index is None else roles[index],
+        "my_role_does": None if index is None else ROLE_GUIDE[state["exercise"]][min(index, OBSERVER)],
+        "group": [] if group is None else [
+            {"name": name_of(state, m), "role": role_of(state, group, m), "me": m == member_id}
+            for m in group["members"]
+        ],
+        "mixed_group": group is not None and is_mixed(state, group),
+        "prompts": prompts,
+        "checklist": list(state["observer_checklist"]) if is_observer else [],
+        "scenario": scenario(state) if group is not None else None,
+        "repair_steps": list(state["repair_steps"]) if state["exercise"] == "repair" else [],
+        "steps_done": [] if group is None else steps_done(state, group),
+        "loop": loop,
+        "my_notes": [item["note"] for item in ([] if group is None else current(state["loops"], state, group))
+                     if item["by"] == member_id and item["note"]],
+        "my_checklist": {"items": dict(mine[0]["items"]), "note": mine[0]["note"]} if mine else None,
+        "observer_notes": _observer_notes(state, member_id) if here else [],
+        "can": {
+            "reflect": running and index == reflector,
+            "confirm": running and index == confirmer and bool(loop and loop["waiting_for_answer"]),
+            "checklist": running and is_observer,
+            "repair_step": running and index == 0 and state["exercise"] == "repair" and bool(state["repair_steps"]),
+            "debrief": here and state["phase"] == DEBRIEF,
+        },
+        "my_debrief": dict(state["debriefs"][member_id]) if member_id in state["debriefs"] else None,
+        "shown_debrief": _shown(state, None, viewer=member_id),
+    }
+
+
+def display_view(state: State, show_names: bool) -> View:
+    shown = state["shown"]
+    totals = _totals(state)
+    return {
+        **_common_view(state),
+        "roles": role_guide(state),
+        "repair_steps": list(state["repair_steps"]) if state["exercise"] == "repair" else [],
+        "group_count": len(state["groups"]),
+        "waiting": len(unplaced(state)) if state["groups"] and state["phase"] != DEBRIEF else 0,
+        "loops_total": totals["loops"],
+        "understood_total": totals["yes"],
+        "shown_debrief": None if shown is None else _shown(
+            state, name_of(state, shown["member"]) if show_names else None),
+    }
