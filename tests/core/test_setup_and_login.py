@@ -133,3 +133,19 @@ def test_successful_sign_ins_do_not_count_towards_the_limit(app, make_facilitato
     for _ in range(12):
         c = app.test_client()
         assert c.post("/login", data={"email": f.email, "password": PASSWORD}).status_code == 302
+
+
+def test_an_invalid_activity_file_stops_start_up_naming_file_and_field(make_app, tmp_path, monkeypatch):
+    import shutil
+
+    from activities import library
+    from core import catalogue
+
+    lib = tmp_path / "library"
+    shutil.copytree(library.LIBRARY_DIR, lib)
+    broken = (lib / "go-around.yaml").read_text().replace("turn_seconds: ", "turn_seconds: -")
+    (lib / "go-around.yaml").write_text(broken)
+    monkeypatch.setattr(catalogue, "load_library", lambda: library.load_library(lib))
+    with pytest.raises(library.LibraryError) as caught:
+        make_app()
+    assert "go-around.yaml" in str(caught.value) and "settings.turn_seconds" in str(caught.value)
