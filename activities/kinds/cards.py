@@ -132,8 +132,8 @@ def _send(state: State, cmd: Command, now: float) -> None:
             raise Rejected("Choose a member who is here, or the whole group.")
         if to == sender:
             raise Rejected("Cards go to another member or to the whole group.")
-        if not state["open"].get(to):
-            raise _not_open(state, to)
+        # A card to someone who has not opted in is accepted like any other and simply never released
+        # (the facilitator returns it with a note): refusing it here would tell the sender who opted out.
     template = int_arg(cmd, "template", 0, len(state["templates"]) - 1, "Please choose a card opening.")
     parts = None
     if state["mode"] == "istatement":

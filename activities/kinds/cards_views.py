@@ -49,6 +49,7 @@ def _facilitator_row(state: State, card: dict[str, Any]) -> dict[str, Any]:
         "opening": state["templates"][card["template"]], "text": card["text"],
         "parts": None if card["parts"] is None else dict(card["parts"]), "status": card["status"],
         "edited": card["edited"], "original": card["original"], "note": card["note"], "sent_at": card["sent_at"],
+        "addressee_open": card["to"] == "group" or bool(state["open"].get(card["to"])),
     }
 
 
@@ -99,8 +100,10 @@ def participant_view(state: State, member_id: str) -> View:
     return {
         **_common_view(state),
         "open": bool(here and state["open"].get(member_id)),
+        # Everyone present, whether or not they opted in: listing only the open ones would tell the
+        # group who opted out. Cards to someone not open wait and are returned, never delivered.
         "can_send_to": [{"id": member, "name": record["name"]} for member, record in state["members"].items()
-                        if record["present"] and state["open"].get(member) and member != member_id]
+                        if record["present"] and member != member_id]
         if here else [],
         "sent": sent,
         "received": [_delivered(state, card) for card in released if card["to"] == member_id],

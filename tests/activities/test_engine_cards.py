@@ -68,7 +68,10 @@ def sent(mode: str = "feedback", anonymity: str = "facilitators", to: str = "p2"
 
 
 def every_view(state: dict[str, Any], but: str | None = None) -> str:
-    views = [engine.participant_view(state, m) for m in IDS if m != but]
+    """Every participant and display view, without the addressee list: that list names everyone present
+    (so it tells nobody who opted out) and says nothing about who wrote which card."""
+    views = [{k: v for k, v in engine.participant_view(state, m).items() if k != "can_send_to"}
+             for m in IDS if m != but]
     views += [engine.display_view(state, flag) for flag in (False, True)]
     return json.dumps(views)
 
@@ -94,7 +97,8 @@ def test_set_open_for_oneself_or_by_a_facilitator_for_anyone():
     state = run(state, "set_open", member="p3", open=True)
     assert state["open"] == {"p1": True, "p2": False, "p3": True, "p4": False}
     names = [m["name"] for m in engine.participant_view(state, "p2")["can_send_to"]]
-    assert names == ["Ana", "Cai"] and engine.participant_view(state, "p1")["can_send_to"][0]["name"] == "Cai"
+    assert names == ["Ana", "Cai", "Dee"]  # everyone else: nobody can tell who opted out
+    assert [m["name"] for m in engine.participant_view(state, "p1")["can_send_to"]] == ["Ben", "Cai", "Dee"]
     assert reason(state, "set_open", P("p1"), member="p2", open=True) == "You can only do that for yourself."
     assert reason(state, "set_open", P("p1"), open="yes") == "Choose whether to receive cards or not."
     assert reason(state, "set_open", member="zz", open=True) == "That member is not here."
@@ -110,11 +114,15 @@ def test_send_creates_a_pending_card():
                                "note": None, "sent_at": 5.0}]
 
 
-def test_cards_go_only_to_open_members_or_the_group():
-    state = make()
-    assert reason(state, "send", P("p1"), to="p2", template=0, text="hi") == \
+def test_cards_reach_only_open_members_but_the_sender_cannot_tell_who_opted_out():
+    state = run(make(), "send", P("p1"), to="p2", template=0, text="hi")  # Ben has not opted in
+    assert state["cards"][0]["status"] == "pending"  # accepted like any card: no refusal gives him away
+    assert engine.facilitator_view(state)["queue"][0]["addressee_open"] is False
+    assert reason(state, "release", card="c1") == \
         "Ben is not receiving cards today. You could write to the whole group instead."
-    state = run(state, "send", P("p1"), to="group", template=1, text="  thank you all  ")
+    state = run(state, "return_card", card="c1", note="Ben is not taking cards today; thank you for writing.")
+    assert "hi" not in json.dumps(engine.participant_view(state, "p2"))
+    state = run(make(), "send", P("p1"), to="group", template=1, text="  thank you all  ")
     assert state["cards"][0]["to"] == "group" and state["cards"][0]["text"] == "thank you all"
     assert reason(opened(), "send", P("p2"), to="p2", template=0, text="hi") == \
         "Cards go to another member or to the whole group."
