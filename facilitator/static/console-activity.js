@@ -927,6 +927,13 @@
 
   // ---- render --------------------------------------------------------------------------------
 
+  function kindHelpers() {
+    return { el: el, add: add, button: button, buttons: buttons, marker: marker, srOnly: srOnly, mmss: mmss,
+             now: now, clockTime: clockTime, quote: quote, act: act, say: say, status: activityStatus,
+             names: ctx.names, view: ctx.view,
+             refresh: function () { if (ctx.view) { renderActivity(ctx.view); tick(); } } };
+  }
+
   function renderActivity(view) {
     var panel = $("activity-panel");
     var body = $("activity-body");
@@ -942,6 +949,10 @@
     else if (v.kind === "form") { list = list.concat(formSections(v, item, runKey)); }
     else if (v.kind === "pacer") { list = list.concat(pacerSections(v, runKey)); }
     else if (v.kind === "info") { list = list.concat(infoSections(v, runKey)); }
+    else if (window.SBConsoleKinds && window.SBConsoleKinds[v.kind]) {
+      /* other kinds (console-partner.js: pairs, cards) build their sections with the same helpers */
+      list = list.concat(window.SBConsoleKinds[v.kind](v, item, runKey, kindHelpers()));
+    }
     else { list = list.concat(plainSections(item, runKey)); }
     patch(body, list);
     restoreFocus(focusId);

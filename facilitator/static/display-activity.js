@@ -217,9 +217,9 @@
     var h = el("h2", "d-title", a.item.title, root);
     h.id = "activity-title";
     var body = el("div", "d-body d-" + a.view.kind, null, root);
-    var make = KINDS[a.view.kind];
+    var make = KINDS[a.view.kind] || (window.SBDisplayKinds || {})[a.view.kind];
     if (!make) { el("p", "d-intro", a.item.intro, body); }
-    cur = make ? make(body) : { update: function () {} };
+    cur = make ? make(body, a.item) : { update: function () {} };
     cur.key = key;
   }
 
@@ -237,5 +237,7 @@
   }
 
   if (motion.addEventListener) { motion.addEventListener("change", loop); }
-  window.SBDisplayActivity = { render: render };
+  /* helpers for kinds registered in window.SBDisplayKinds (display-partner.js) */
+  window.SBDisplayActivity = { render: render,
+    kit: { el: el, put: put, line: line, quiet: quiet, clock: clock, plural: plural, now: now } };
 })();

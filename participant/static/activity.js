@@ -418,7 +418,7 @@
   }
 
   function build(a, key) {
-    var item = a.item, make = KINDS[a.view.kind];
+    var item = a.item, make = KINDS[a.view.kind] || (window.SBActivityKinds || {})[a.view.kind];
     root.textContent = "";
     el("h2", null, root, item.title).id = "activity-title";
     if (item.content_note) {
@@ -449,6 +449,8 @@
 
   window.SBActivity = {
     render: render,
+    /* helpers for kinds registered in window.SBActivityKinds (activity-partner.js) */
+    kit: { el: el, put: put, line: line, button: button, send: send, clock: clock, now: now, same: same, errorLine: errorLine },
     handlesPass: function () { return !!(cur && cur.canPass && cur.canPass()); },
     pass: function () { if (cur && cur.pass) { cur.pass(); } },
   };
