@@ -15,20 +15,31 @@ REQS   := requirements.txt requirements-dev.txt
 
 # make test ARGS="-k join -x"   (passed to both pytest runs)
 ARGS ?=
-# make serve BIND=0.0.0.0:8000 GUNICORN_ARGS="--timeout 60"
+# make serve BIND=127.0.0.1:5001 GUNICORN_ARGS="--timeout 60"
+# Production configuration comes from the environment (DATABASE_URL, REDIS_URL, SECRET_KEY,
+# SB_PUBLIC_URL, SB_BEHIND_PROXY, SB_SECURE_COOKIES, SB_ALLOWED_ORIGINS): see docs/DEPLOY.md. Several
+# processes = one `make serve` (or systemd unit, deploy/) per port, all with the same DATABASE_URL,
+# REDIS_URL and SECRET_KEY, behind nginx with deploy/nginx.conf. --worker-connections: every open
+# socket holds one of gunicorn's gevent connections (default 1000, then new clients hang); 5000 takes
+# ~400 MiB at ~80 KiB per idle connection (docs/PERFORMANCE.md). Needs `ulimit -n` above it.
 BIND ?= 127.0.0.1:5000
 GUNICORN_ARGS ?=
+# make bench BENCH=fanout BENCH_ARGS="--sizes 12,50"   (fanout | many_groups | scale_out; docs/PERFORMANCE.md)
+BENCH ?= fanout
+BENCH_ARGS ?=
 
 # One worker per process, always: Flask-SocketIO keeps per-connection state in the worker. More
 # capacity = several instances behind a sticky load balancer with a Redis message queue.
 GUNICORN := $(BIN)/gunicorn -k gevent -w 1 --no-control-socket
 
-.PHONY: help run serve test audit lint system-deps venv db-upgrade \
+.PHONY: help run serve bench test audit lint system-deps venv db-upgrade \
         services-start services-stop services-status clean distclean
 
 help:
 	@echo "make run             install what is missing, migrate, print setup link, serve on 127.0.0.1:5000"
-	@echo "make serve           same, production logging; bind from BIND (default 127.0.0.1:5000)"
+	@echo "make serve           production: gunicorn -k gevent -w 1 --no-control-socket on BIND (default"
+	@echo "                     127.0.0.1:5000), config from the environment (docs/DEPLOY.md)"
+	@echo "make bench           a benchmark: BENCH=fanout|many_groups|scale_out BENCH_ARGS=... (docs/PERFORMANCE.md)"
 	@echo "make test            full test run: deps, venv, pip-audit, services, pytest on SQLite + PostgreSQL"
 	@echo "                     (make test ARGS=\"-k join\" passes arguments to pytest)"
 	@echo "make audit           pip-audit of requirements.txt"
@@ -73,8 +84,12 @@ run: system-deps db-upgrade
 	exec $(GUNICORN) -b 127.0.0.1:5000 wsgi:app
 
 serve: system-deps db-upgrade
-	exec $(GUNICORN) --bind '$(BIND)' --access-logfile - --error-logfile - --log-level info \
-	  --graceful-timeout 20 --keep-alive 5 $(GUNICORN_ARGS) wsgi:app
+	exec $(GUNICORN) --bind '$(BIND)' --worker-connections 5000 --access-logfile - --error-logfile - \
+	  --log-level info --graceful-timeout 20 --keep-alive 5 $(GUNICORN_ARGS) wsgi:app
+
+# Starts (and stops) its own PostgreSQL + Redis on ports 54339/63809 and the servers it measures.
+bench: system-deps venv
+	$(BIN)/python bench/$(BENCH).py $(BENCH_ARGS)
 
 test:
 	@bash scripts/test.sh $(ARGS)

@@ -20,6 +20,7 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.execute("PRAGMA busy_timeout=10000")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA secure_delete=ON")  # erased answers are overwritten, not just unlinked
     cur.close()
 
 
@@ -57,6 +58,13 @@ class Database:
         self.session.remove()
         self.session.configure(bind=self.engine)
         app.teardown_appcontext(lambda _exc: self.session.remove())
+
+    def checkpoint(self) -> None:
+        """After an erasure: fold SQLite's write-ahead log back and truncate it, so deleted rows do not
+        linger in the -wal file. A no-op on other databases."""
+        if self.engine is not None and self.engine.dialect.name == "sqlite":
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

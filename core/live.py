@@ -6,6 +6,7 @@ the idempotency key in the same transaction, and only after the commit emits the
 """
 from __future__ import annotations
 
+import json
 import logging
 import time
 
@@ -103,15 +104,22 @@ def _archive(s, session: GroupSession, effects: list[dict]) -> None:
 
 
 def broadcast(session: GroupSession, state: dict, version: int, effects: list[dict]) -> None:
-    """The one broadcaster: each audience's view is computed once and sent to that audience only."""
+    """The one broadcaster: each audience's view is computed once and sent to that audience only.
+
+    Participants' views are computed in one pass; members whose views are equal (most of them, for
+    anything but their own items) get them in one message to their rooms, so a broadcast costs one
+    encoding and one message-queue publish per distinct view rather than one per member."""
     r = rooms(session.id)
     socketio.emit("view", views.facilitator(session, state, version), to=r["facilitators"])
     socketio.emit("view", views.display(session, state, version), to=r["display"])
-    for member in state["members"]:
-        if member["in_room"]:
-            continue
-        pid = int(member["id"][1:])
-        socketio.emit("view", views.participant(session, state, version, member["id"]), to=participant_room(pid))
+    members = [m["id"] for m in state["members"] if not m["in_room"]]
+    same: dict[str, tuple[dict, list[str]]] = {}
+    for member_id, view in views.participants(session, state, version, members).items():
+        # Only these parts can differ between members (views.participants shares the rest).
+        key = json.dumps([view["frame"], view["activity"] and view["activity"]["view"]], separators=(",", ":"))
+        same.setdefault(key, (view, []))[1].append(participant_room(int(member_id[1:])))
+    for view, targets in same.values():
+        socketio.emit("view", view, to=targets[0] if len(targets) == 1 else targets)
     for effect in effects:
         if effect.get("type") == "alert":
             socketio.emit("alert", views.alert(state, effect), to=r["facilitators"])

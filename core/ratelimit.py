@@ -1,5 +1,5 @@
 """Rate limits. Attempts that guard secrets (login, join codes) are counted in the database so every
-process sees the same count; socket event floods are cut per connection in memory."""
+process sees the same count; socket event floods are cut in memory, per connection and per person."""
 from __future__ import annotations
 
 import time
@@ -30,14 +30,23 @@ def failed(key: str) -> None:
 
 
 class TokenBucket:
-    """Per-connection event budget: `rate` events a second, bursts up to `burst`."""
+    """An event budget per key (a connection, a person): `rate` events a second, bursts up to `burst`.
+
+    Keys that have been quiet long enough to be full again are dropped now and then, so a bucket
+    keyed by people who come and go does not grow for ever."""
+
+    PRUNE_EVERY = 1024  # calls between sweeps of idle keys
 
     def __init__(self, rate: float, burst: int) -> None:
         self.rate, self.burst = rate, burst
         self._buckets: dict[str, tuple[float, float]] = {}
+        self._calls = 0
 
     def allow(self, key: str) -> bool:
         now = time.monotonic()
+        self._calls += 1
+        if self._calls % self.PRUNE_EVERY == 0:
+            self._prune(now)
         tokens, last = self._buckets.get(key, (float(self.burst), now))
         tokens = min(self.burst, tokens + (now - last) * self.rate)
         if tokens < 1:
@@ -48,3 +57,11 @@ class TokenBucket:
 
     def forget(self, key: str) -> None:
         self._buckets.pop(key, None)
+
+    def _prune(self, now: float) -> None:
+        full = [k for k, (tokens, last) in self._buckets.items() if tokens + (now - last) * self.rate >= self.burst]
+        for key in full:
+            del self._buckets[key]
+
+    def __len__(self) -> int:
+        return len(self._buckets)

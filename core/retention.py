@@ -58,6 +58,7 @@ def purge_expired(now: datetime | None = None) -> dict[str, int]:
         s.execute(delete(RateHit).where(RateHit.at < now - timedelta(days=1)))
         s.execute(delete(OneTimeToken).where(OneTimeToken.expires_at < now - timedelta(days=7)))
     if counts["sessions"]:
+        db.checkpoint()
         log.info("retention: purged %d session(s)", counts["sessions"])
     return counts
 
@@ -75,6 +76,7 @@ def erase_session(gs: GroupSession, facilitator_id: int) -> None:
         s.execute(delete(GroupSession).where(GroupSession.id == session_id))
         audit.record("erase_session", actor="facilitator", actor_id=facilitator_id, group_id=group_id,
                      target=f"session:{session_id}")
+    db.checkpoint()
     _close_rooms(session_id)
 
 
@@ -85,6 +87,7 @@ def erase_group(group: Group, facilitator_id: int) -> None:
     with db.transaction() as s:
         s.execute(delete(Group).where(Group.id == group_id))
         audit.record("erase_group", actor="facilitator", actor_id=facilitator_id, target=f"group:{group_id}")
+    db.checkpoint()
     for session_id in session_ids:
         _close_rooms(session_id)
 
@@ -117,4 +120,5 @@ def erase_my_answers(gs: GroupSession, p: Participant) -> int:
         erased += 1 if ack.get("ok") else 0
     with db.transaction():
         audit.record("erase_own_answers", actor="participant", actor_id=p.id, session=gs)
+    db.checkpoint()
     return erased

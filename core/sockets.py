@@ -3,16 +3,21 @@
 Identity is set over HTTP (login cookie, participant cookie, display link); here we only read and
 check it. Each event handler is wrapped by `live_event`, which rate-limits, re-identifies the caller
 from the database, checks the role, validates the payload, and turns errors into acks.
+
+Abuse limits: every connection has an event budget, and so has every person across all their
+connections (a member flooding from five tabs is cut, and the flood cannot slow other sessions);
+a person may hold only a few connections at once (MAX_CONNECTIONS), and each event is size-capped.
 """
 from __future__ import annotations
 
 import functools
 import json
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import request
+from flask import current_app, request
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room
 from pydantic import BaseModel, ValidationError
@@ -28,6 +33,12 @@ from core.security import equal
 log = logging.getLogger(__name__)
 MAX_EVENT_BYTES = 8 * 1024
 events_per_connection = TokenBucket(rate=10, burst=30)
+# Budgets per person, across all their connections: (events a second, burst). Kept per app (each
+# serving process has one app), so one person's flood is cut wherever their tabs are.
+PERSON_BUDGETS = {"participant": (15, 45), "facilitator": (30, 90)}
+# Simultaneous connections: per participant, per facilitator, per session's room display.
+MAX_CONNECTIONS = {"participant": 5, "facilitator": 10, "display": 10}
+TOKEN = re.compile(r"[A-Za-z0-9_-]{1,99}")  # public ids and tokens (secrets.token_urlsafe)
 
 
 def participant_cookie(public_id: str) -> str:
@@ -56,9 +67,15 @@ def error(message: str) -> dict:
     return {"ok": False, "error": message}
 
 
+def _token_like(value) -> bool:
+    """Public ids and tokens are short URL-safe strings; anything else (a lone surrogate, a NUL byte that
+    PostgreSQL refuses in a query) is refused before it reaches a hash or a query."""
+    return isinstance(value, str) and TOKEN.fullmatch(value) is not None
+
+
 def _identify(auth_data) -> Caller:
     """Who is connecting, from the cookies and the auth payload; refuse anything unclear."""
-    if not isinstance(auth_data, dict) or not isinstance(auth_data.get("session"), str):
+    if not isinstance(auth_data, dict) or not _token_like(auth_data.get("session")):
         raise ConnectionRefusedError("unauthorized")
     gs = auth.session_by_public_id(auth_data["session"])
     role = auth_data.get("as")
@@ -71,7 +88,7 @@ def _identify(auth_data) -> Caller:
             return Caller("participant" if p.status == "admitted" else "waiting", gs, request.sid, participant=p)
     elif gs is not None and role == "display":
         token = auth_data.get("display")
-        if isinstance(token, str) and len(token) < 100 and equal(token, gs.display_token):
+        if _token_like(token) and equal(token, gs.display_token):
             return Caller("display", gs, request.sid)
     raise ConnectionRefusedError("unauthorized")
 
@@ -115,11 +132,50 @@ def snapshot_for(caller: Caller) -> dict:
     return {"status": "ok", "view": live.snapshot(caller.session, caller.role, caller.member_id)}
 
 
+def _kind(caller: Caller) -> str:
+    return "participant" if caller.participant is not None else caller.role
+
+
+def _connections_of(caller: Caller) -> int:
+    """Open connections of the same person (or the same session's display). A row counts if this
+    process holds that connection; rows of other processes (with a message queue) count while their
+    presence is fresh. So rows left behind by a crashed process never lock anyone out (with a queue,
+    not for longer than PRESENCE_FRESH)."""
+    q = select(Connection.sid, Connection.seen_at)
+    if caller.participant is not None:
+        q = q.where(Connection.participant_id == caller.participant.id)
+    elif caller.facilitator is not None:
+        q = q.where(Connection.facilitator_id == caller.facilitator.id)
+    else:
+        q = q.where(Connection.session_id == caller.session.id, Connection.role == "display")
+    shared = bool(current_app.config.get("REDIS_URL"))
+    fresh = utcnow() - roster.PRESENCE_FRESH
+    manager = socketio.server.manager
+    return sum(1 for sid, seen_at in db.session.execute(q).all()
+               if manager.is_connected(sid, "/") or (shared and seen_at >= fresh))
+
+
+def _within_person_budget(caller: Caller) -> bool:
+    if caller.participant is not None:
+        kind, key = "participant", f"p{caller.participant.id}"
+    elif caller.facilitator is not None:
+        kind, key = "facilitator", f"f{caller.facilitator.id}"
+    else:
+        return True  # a display has its per-connection budget only
+    budgets = current_app.extensions.setdefault("sb_person_budgets", {})
+    if kind not in budgets:
+        budgets[kind] = TokenBucket(*PERSON_BUDGETS[kind])
+    return budgets[kind].allow(key)
+
+
 @socketio.on("connect")
 def on_connect(auth_data=None):
     """Any client connects with {"session", "as", ["display"]}; it gets its audience's snapshot."""
     caller = _identify(auth_data)
     with db.transaction() as s:
+        if _connections_of(caller) >= MAX_CONNECTIONS[_kind(caller)]:
+            log.info("connect refused: too many connections (%s)", _kind(caller))
+            raise ConnectionRefusedError("too many connections")
         s.add(Connection(sid=request.sid, session_id=caller.session.id, role=caller.role.replace("waiting", "participant"),
                          participant_id=caller.participant.id if caller.participant else None,
                          facilitator_id=caller.facilitator.id if caller.facilitator else None))
@@ -147,9 +203,19 @@ def on_disconnect(reason=None):
 def _parse(schema: type[BaseModel] | None, data):
     if schema is None:
         return None
-    if len(json.dumps(data, default=str)) > MAX_EVENT_BYTES:
+    # UTF-8 bytes; a lone surrogate (valid in JSON, not in text) fails to encode and is refused here
+    if len(json.dumps(data, default=str, ensure_ascii=False).encode()) > MAX_EVENT_BYTES:
         raise ValueError("payload too large")
     return schema.model_validate(data if data is not None else {})
+
+
+def _problem_fields(schema: type[BaseModel], exc: Exception) -> list[str] | str:
+    """Which fields were wrong, for the log: only the schema's own field names (an unknown key is
+    whatever the client typed, so it is not logged), never a value."""
+    if not isinstance(exc, ValidationError):
+        return type(exc).__name__
+    return sorted({str(e["loc"][0]) if e["loc"] and e["loc"][0] in schema.model_fields else "(unknown field)"
+                   for e in exc.errors()})
 
 
 def live_event(name: str, schema: type[BaseModel] | None, roles: tuple[str, ...]) -> Callable:
@@ -162,14 +228,16 @@ def live_event(name: str, schema: type[BaseModel] | None, roles: tuple[str, ...]
                 log.info("event %s refused: rate limit", name)
                 return error("Too many requests. Please wait a moment.")
             caller = current_caller()
+            if caller is not None and not _within_person_budget(caller):
+                log.info("event %s refused: person rate limit", name)
+                return error("Too many requests. Please wait a moment.")
             if caller is None or caller.role not in roles:
                 log.info("event %s refused: role %s", name, caller.role if caller else "none")
                 return error("Not allowed.")
             try:
                 payload = _parse(schema, data)
-            except (ValidationError, ValueError, TypeError) as exc:
-                fields = [".".join(map(str, e["loc"])) for e in exc.errors()] if isinstance(exc, ValidationError) else []
-                log.info("event %s refused: invalid payload %s", name, fields or type(exc).__name__)
+            except (ValidationError, ValueError, TypeError, RecursionError) as exc:  # (absurdly deep nesting)
+                log.info("event %s refused: invalid payload %s", name, _problem_fields(schema, exc))
                 return error("That request was not valid.")
             try:
                 return fn(caller, payload)

@@ -38,6 +38,21 @@ def participant(session: GroupSession, state: dict, version: int, member_id: str
             "frame": frame.participant_view(state, member_id), "activity": activity}
 
 
+def participants(session: GroupSession, state: dict, version: int, member_ids: list[str]) -> dict[str, dict]:
+    """`participant` for every member of a broadcast, with the activity's shared parts (the item, and
+    whatever the engine's views share, e.g. a round's queue) computed once. One `server_time` for all,
+    so that members whose views are the same get equal views (core/live sends those as one message)."""
+    now = time.time()
+    item = activity_views = None
+    if state["activity"] is not None:
+        item = _public_item(state["item"])
+        activity_views = engine.participant_views(state["activity"], member_ids)
+    return {member_id: {"version": version, "server_time": now, "title": session.title,
+                        "frame": frame.participant_view(state, member_id),
+                        "activity": None if item is None else {"item": item, "view": activity_views[member_id]}}
+            for member_id in member_ids}
+
+
 def display(session: GroupSession, state: dict, version: int) -> dict:
     joinable = state["phase"] != "ended" and not session.locked
     activity = None

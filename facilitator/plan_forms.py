@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 
 class AddForm(FlaskForm):
@@ -21,7 +21,7 @@ class MinutesForm(FlaskForm):
 
 
 class CopyForm(FlaskForm):
-    source = IntegerField("Session", validators=[InputRequired()])
+    source = IntegerField("Session", validators=[InputRequired(), NumberRange(min=1, max=2**31 - 1)])
 
 
 class SaveTemplateForm(FlaskForm):
@@ -29,4 +29,4 @@ class SaveTemplateForm(FlaskForm):
 
 
 class ApplyTemplateForm(FlaskForm):
-    template = IntegerField("Template", validators=[InputRequired()])
+    template = IntegerField("Template", validators=[InputRequired(), NumberRange(min=1, max=2**31 - 1)])

@@ -1,0 +1,231 @@
+"""Fan-out in one session: N participants on real Socket.IO connections, a facilitator moving a round on.
+
+    .venv/bin/python bench/fanout.py [--sizes 12,50,150,300] [--commands 20] [--procs 4]
+
+For each N: N python-socketio AsyncClients (WebSocket, spread over --procs client processes) join one
+session on the app served as `make serve` does (gunicorn -k gevent -w 1, PostgreSQL); the facilitator
+(another client, in this process) advances a go-around `--commands` times (restarting the round when
+everyone has had a turn). Each participant records when it first sees each state version; latency is
+that time minus the moment the facilitator emitted the command (one clock: the same machine). The
+next command goes out once every participant has the previous one, so this is fan-out latency, not
+throughput.
+
+The floor: a bare python-socketio server (gevent, same gunicorn flags, no app logic: no database, no
+views, one room) broadcasting a payload of the app's view size to the same N clients, driven the same
+way. ratio = app / floor, per percentile.
+
+Starts and stops everything it needs: PostgreSQL (scripts/services.sh, bench ports), the app, the floor.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import time
+import uuid
+from collections import defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import _common as c  # noqa: E402
+
+DB_NAME = "sb_bench_fanout"
+
+
+async def facilitator_run(url: str, cookie: str | None, auth: dict, workers: list, commands: int, kind: str,
+                          pad: int, gap: float) -> dict:
+    """Drive one run from here; returns {"emits": [...], "timeouts": n, "cpu": server cpu s}."""
+    import socketio
+
+    client = socketio.AsyncClient(reconnection=False, handle_sigint=False, request_timeout=30,
+                                  http_session=c.http_session)
+    headers = {"User-Agent": c.USER_AGENT, **({"Cookie": cookie} if cookie else {})}
+    await client.connect(url, headers=headers, auth=auth, transports=["websocket"], wait_timeout=30)
+    loop = asyncio.get_running_loop()
+    got: dict[int, int] = defaultdict(int)
+    done: dict[int, asyncio.Event] = defaultdict(asyncio.Event)
+
+    def reader(pipe) -> None:
+        msg = pipe.recv()
+        if msg[0] == "got":
+            got[msg[2]] += 1
+            if got[msg[2]] == len(workers):
+                done[msg[2]].set()
+
+    for _p, pipe in workers:
+        loop.add_reader(pipe.fileno(), reader, pipe)
+    emits: list[dict] = []
+    timeouts = 0
+    serial = iter(range(1, 10**9))
+
+    async def send(payload: dict, kind: str, event: str = "command", measure: bool = True) -> dict:
+        nonlocal timeouts
+        t0 = time.time()
+        ack = await client.call(event, payload, timeout=30)
+        t1 = time.time()
+        if ack.get("ok"):
+            if measure:
+                emits.append({"group": "g", "version": ack["version"], "t": t0, "ack": t1 - t0, "kind": kind})
+            try:
+                await asyncio.wait_for(done[ack["version"]].wait(), 15)
+            except TimeoutError:
+                timeouts += 1
+            await asyncio.sleep(gap)
+        return ack
+
+    run_id = uuid.uuid4().hex[:12]
+
+    def key() -> str:  # idempotency keys: unique, or the hub answers a repeat from its receipt
+        return f"fo{run_id}{next(serial):06d}"
+
+    if kind == "floor":
+        for k in range(1, commands + 3):
+            await send({"version": 10**6 * next(serial) + k, "pad": pad}, "broadcast", event="go", measure=k > 2)
+    elif kind == "message":
+        # No activity running: every participant's view is the same (core/live sends it once).
+        await send({"type": "plan_stop", "key": key()}, "plan_stop", measure=False)
+        for k in range(commands):
+            await send({"type": "set_message", "text": f"Bench message {k}", "key": key()}, "set_message")
+    else:
+        # Warm-up (not measured): put the go-around on and start it.
+        await send({"type": "plan_go", "index": 0, "key": key()}, "plan_go", measure=False)
+        await send({"type": "activity", "action": "start", "key": key()}, "round start", measure=False)
+        n = 0
+        while n < commands:
+            ack = await send({"type": "activity", "action": "next", "key": key()}, "round next")
+            if not ack.get("ok"):  # everyone has had a turn: go again
+                await send({"type": "plan_go", "index": 0, "key": key()}, "plan_go")
+                await send({"type": "activity", "action": "start", "key": key()}, "round start")
+                n += 2
+            else:
+                n += 1
+    for _p, pipe in workers:
+        loop.remove_reader(pipe.fileno())
+    await client.disconnect()
+    return {"emits": emits, "timeouts": timeouts}
+
+
+def one_run(url: str, specs: list[dict], fac_cookie: str | None, fac_auth: dict, args, kinds: list[str],
+            pad: int, usage: c.Usage) -> dict:
+    """Connect the N clients once, then drive each of `kinds` in turn; {kind: figures}."""
+    floor = kinds == ["floor"]
+    workers = c.spawn_workers(specs, args.procs, {"report_got": True, "floor": floor,
+                                                  "connect_concurrency": args.connect_concurrency})
+    out = {}
+    try:
+        t0 = time.time()
+        connected = c.ask_all(workers, ("connect",), "connected")
+        connect_wall = time.time() - t0
+        failed = sum(x["failed"] for x in connected)
+        if failed:
+            c.log(f"  {failed} clients failed to connect, e.g. {connected[0]['errors'][:2]}")
+        for kind in kinds:
+            cpu0 = usage.cpu()
+            spy = c.start_profile(usage.pid, Path(args.profile) / f"{kind}-{len(specs)}") if args.profile else None
+            driven = asyncio.run(facilitator_run(url, fac_cookie, fac_auth, workers, args.commands, kind, pad,
+                                                 args.gap))
+            cpu = usage.cpu() - cpu0
+            if spy is not None:
+                c.stop_profile(spy)
+            out[kind] = {"emits": driven["emits"], "timeouts": driven["timeouts"],
+                         "cpu_per_cmd": cpu / max(1, len(driven["emits"])),
+                         "ack": [e["ack"] for e in driven["emits"]]}
+        results = c.ask_all(workers, ("stop",), "results")
+    finally:
+        c.stop_workers(workers)
+    recvs = [r["recv"] for r in results]
+    sizes = [s for r in results for s in r["sizes"]]
+    for fig in out.values():
+        fig.update({"lat": c.latencies(fig["emits"], recvs)["all"], "connect": [t for x in connected for t in x["times"]],
+                    "connect_wall": connect_wall, "failed": failed,
+                    "size": statistics.mean(sizes) if sizes else 0})
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="12,50,150,300", help="participants per run (comma-separated)")
+    ap.add_argument("--commands", type=int, default=20, help="measured broadcasts per run")
+    ap.add_argument("--procs", type=int, default=4, help="client processes")
+    ap.add_argument("--connect-concurrency", type=int, default=10, help="connects in flight per client process")
+    ap.add_argument("--gap", type=float, default=0.12, help="seconds between commands (the facilitator's "
+                                                              "rate limit is 10 events/s)")
+    ap.add_argument("--profile", metavar="DIR", help="record the server with py-spy during each run "
+                                                      "(collapsed stacks + a summary in DIR)")
+    ap.add_argument("--keep", action="store_true", help="keep the database and the logs directory")
+    args = ap.parse_args()
+    sizes = [int(x) for x in args.sizes.split(",")]
+
+    print(f"machine: {c.machine()}")
+    tmp = c.tmpdir("sb-fanout-")
+    services = c.Services().start()
+    procs: list[c.Proc] = []
+    rows, conn_rows = [], []
+    try:
+        db_url = services.fresh_database(DB_NAME)
+        env = c.app_env(db_url, tmp)
+        c.migrate(env)
+        c.log(f"seeding sessions of {sizes} participants")
+        sessions = [c.seed(db_url, tmp, 1, n, title=f"Fanout {n}")["sessions"][0] for n in sizes]
+        app_port, floor_port = c.free_port(), c.free_port()
+        app = c.start_app(app_port, env, tmp)
+        procs.append(app)
+        floor = c.start_floor(floor_port, tmp, 1000)
+        procs.append(floor)
+        app_url, floor_url = f"http://127.0.0.1:{app_port}", f"http://127.0.0.1:{floor_port}"
+        cookie = c.login_cookie(app_url)
+        app_usage = c.Usage(c.worker_pid(app.pid))
+        floor_usage = c.Usage(c.worker_pid(floor.pid))
+        for n, gs in zip(sizes, sessions, strict=True):
+            pub = gs["public_id"]
+            specs = [{"key": f"p{pid}", "group": "g", "role": "participant", "url": app_url,
+                      "auth": {"session": pub, "as": "participant"}, "cookie": c.participant_cookie(pub, secret)}
+                     for pid, secret in gs["participants"]]
+            c.log(f"N={n}: app")
+            app_runs = one_run(app_url, specs, cookie, {"session": pub, "as": "facilitator"}, args,
+                               ["round", "message"], 0, app_usage)
+            a = app_runs["round"]
+            pad = max(0, int(a["size"]) - 60)
+            c.log(f"N={n}: floor (payload {int(a['size'])} bytes)")
+            fspecs = [{**s, "url": floor_url, "cookie": None} for s in specs]
+            f = one_run(floor_url, fspecs, None, {"as": "facilitator"}, args, ["floor"], pad, floor_usage)["floor"]
+            lat_f = c.ms(f["lat"])
+            con = c.ms(a["connect"])
+            for kind, fig in app_runs.items():
+                lat_a = c.ms(fig["lat"])
+                ratio = c.pct(lat_a, 99) / c.pct(lat_f, 99) if lat_f else float("nan")
+                rows.append([n, "round next" if kind == "round" else "set message", c.pct(lat_a, 50),
+                             c.pct(lat_a, 95), c.pct(lat_a, 99), c.pct(lat_f, 50), c.pct(lat_f, 95), c.pct(lat_f, 99),
+                             ratio, c.pct(c.ms(fig["ack"]), 50), fig["cpu_per_cmd"] * 1000, f["cpu_per_cmd"] * 1000,
+                             len(lat_a), fig["timeouts"] + f["timeouts"]])
+                c.log(f"N={n} {kind}: app p99 {c.pct(lat_a, 99):.1f} ms, floor p99 {c.pct(lat_f, 99):.1f} ms")
+            conn_rows.append([n, c.pct(con, 50), c.pct(con, 95), c.pct(con, 99), a["connect_wall"],
+                              c.pct(c.ms(f["connect"]), 50), c.pct(c.ms(f["connect"]), 95), f["connect_wall"],
+                              a["failed"] + f["failed"], int(a["size"])])
+    finally:
+        for p in reversed(procs):
+            p.stop()
+        if not args.keep:
+            try:
+                c.drop_database(services.pg_url, DB_NAME)
+            except Exception as exc:  # noqa: BLE001
+                c.log(f"could not drop {DB_NAME}: {exc}")
+        services.stop()
+    print()
+    print(f"fan-out in one session: {args.commands} broadcasts per kind and N, {args.procs} client processes; "
+          "latency from the facilitator's emit to each participant's receipt, ms")
+    print(c.table(["N", "command", "app p50", "app p95", "app p99", "floor p50", "floor p95", "floor p99",
+                   "p99 app/floor", "ack p50", "app cpu/cmd", "floor cpu/cmd", "samples", "timeouts"], rows))
+    print()
+    print(f"connect: time from opening the socket to the snapshot (app) / to connected (floor), "
+          f"{args.connect_concurrency} connects in flight per client process, ms; 'all in' = seconds for all N")
+    print(c.table(["N", "app p50", "app p95", "app p99", "app all in s", "floor p50", "floor p95", "floor all in s",
+                   "failed", "view bytes"], conn_rows))
+    print(f"logs: {tmp}" if args.keep else "")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
