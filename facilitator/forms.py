@@ -26,18 +26,24 @@ def plain_text(limit: int, multiline: bool = False):
     return check
 
 
+def email_text(_form, field):
+    """An email address is one line of visible text (a NUL byte must never reach a query)."""
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in field.data or ""):
+        raise ValidationError("Please enter a valid email address.")
+
+
 class ActionForm(FlaskForm):
     """A button that changes something: CSRF only."""
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
+    email = EmailField("Email", validators=[DataRequired(), Length(max=254), email_text])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
 
 
 class AccountForm(FlaskForm):
     name = StringField("Your name", validators=[DataRequired(), Length(max=80), plain_text(80)])
-    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
+    email = EmailField("Email", validators=[DataRequired(), Length(max=254), email_text])
     password = PasswordField("Password (at least 10 characters)", validators=[DataRequired(), Length(min=10, max=200)])
     confirm = PasswordField("Password again", validators=[EqualTo("password", message="The passwords do not match.")])
 
