@@ -69,6 +69,7 @@ def run_load(specs: list[dict], args, watch: dict[str, c.Usage], on_connected=No
     servers = {k: u for k, u in watch.items() if k.startswith("server")}
     rss0 = sum(u.rss() for u in servers.values())
     workers = c.spawn_workers(specs, args.procs, {"whole_groups": True, "connect_concurrency": args.connect_concurrency})
+    watch = {**watch, "clients": _Group([c.Usage(p.pid) for p, _ in workers])}
     try:
         t0 = time.time()
         connected = c.ask_all(workers, ("connect",), "connected", timeout=600)
@@ -107,6 +108,16 @@ def run_load(specs: list[dict], args, watch: dict[str, c.Usage], on_connected=No
     }
 
 
+class _Group:
+    """CPU of several processes together (the client workers)."""
+
+    def __init__(self, usages: list[c.Usage]):
+        self.usages = usages
+
+    def cpu(self) -> float:
+        return sum(u.cpu() for u in self.usages)
+
+
 def report(title: str, fig: dict) -> list[str]:
     """Lines of text: the latency table and the resource figures of one run."""
     out = [title]
@@ -129,7 +140,7 @@ def report(title: str, fig: dict) -> list[str]:
         f"per client p50 {c.pct(con, 50):.0f} ms, p95 {c.pct(con, 95):.0f} ms",
         f"server CPU (share of one core): idle {100 * srv_idle:.1f}% = {1e6 * srv_idle / clients:.1f} us/s per "
         f"connection; active {100 * srv_active:.1f}% = {1e6 * srv_active / n:.0f} us/s per participant",
-        "other processes, active: " + ", ".join(f"{k} {100 * v:.1f}%" for k, v in fig["cpu_active"].items()
+        "other processes, active (share of one core): " + ", ".join(f"{k} {100 * v:.1f}%" for k, v in fig["cpu_active"].items()
                                                  if not k.startswith("server")),
         f"server RSS: {fig['rss0'] / mib:.1f} MiB before connecting, {fig['rss1'] / mib:.1f} MiB with {clients} "
         f"idle connections ({(fig['rss1'] - fig['rss0']) / clients / 1024:.1f} KiB each), "

@@ -6,6 +6,7 @@
 The load of bench/many_groups.py (same options), run against, in turn:
 
   direct  one app process, clients straight to it, no message queue (a single-process install);
+  redis1  (not run by default) one app process with REDIS_URL, clients straight to it: the queue alone;
   proxy1  one app process with REDIS_URL, behind nginx (deploy/nginx.conf): the cost of the proxy
           and the queue alone;
   proxy2  two app processes with REDIS_URL behind nginx (ip_hash). Participants connect from 16
@@ -38,7 +39,7 @@ def run_config(name: str, services: c.Services, db_url: str, sessions: list[dict
     try:
         redis = services.redis_url if name != "direct" else None
         env = c.app_env(db_url, logdir, redis_url=redis)
-        if name != "direct":
+        if name.startswith("proxy"):
             env["SB_BEHIND_PROXY"] = "1"
         n_apps = 2 if name == "proxy2" else 1
         ports = [c.free_port() for _ in range(n_apps)]
@@ -47,7 +48,7 @@ def run_config(name: str, services: c.Services, db_url: str, sessions: list[dict
             app = c.start_app(port, env, logdir, name=f"app{i + 1}")
             procs.append(app)
             watch[f"server{i + 1}"] = c.Usage(c.worker_pid(app.pid))
-        if name == "direct":
+        if name in ("direct", "redis1"):
             url = f"http://127.0.0.1:{ports[0]}"
             spread = 0
         else:
@@ -98,7 +99,8 @@ def main() -> int:
         if not args.keep:
             c.drop_database(services.pg_url, DB_NAME)
         services.stop()
-    titles = {"direct": "1 process, direct, no queue", "proxy1": "1 process behind nginx, Redis queue",
+    titles = {"direct": "1 process, direct, no queue", "redis1": "1 process, direct, Redis queue",
+              "proxy1": "1 process behind nginx, Redis queue",
               "proxy2": "2 processes behind nginx (ip_hash), Redis queue"}
     print()
     rows = []
