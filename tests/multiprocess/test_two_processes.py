@@ -119,7 +119,7 @@ def test_two_processes_behind_nginx(cluster):
         assert console.call("remove", {"participant": cy["id"]})["ok"]
         cy["sock"].wait("status", lambda d: d["status"] == "removed", timeout=5)
         cy["sock"].wait("disconnect", timeout=5)
-        assert time.time() - t_remove < 3
+        assert time.time() - t_remove < 5  # at once, not after Engine.IO's 40 s heartbeat
         assert not cy["sock"].sio.connected
         again = Sock()
         with pytest.raises(Exception, match="(?i)connect"):
