@@ -28,9 +28,11 @@ GUNICORN_ARGS ?=
 BENCH ?= fanout
 BENCH_ARGS ?=
 
-# One worker per process, always: Flask-SocketIO keeps per-connection state in the worker. More
-# capacity = several instances behind a sticky load balancer with a Redis message queue.
-GUNICORN := $(BIN)/gunicorn -k gevent -w 1 --no-control-socket
+# The server settings live in gunicorn.conf.py (gevent, one worker per process, no control socket,
+# 5000 connections, logs to stdout/stderr; bind from SB_BIND): the same file for make, systemd, tests
+# and benchmarks. One worker per process, always: Flask-SocketIO keeps per-connection state in the
+# worker. More capacity = several instances behind a sticky load balancer with a Redis message queue.
+GUNICORN := $(BIN)/gunicorn -c gunicorn.conf.py
 
 .PHONY: help run serve bench test audit lint system-deps venv db-upgrade \
         services-start services-stop services-status clean distclean
@@ -80,12 +82,19 @@ db-upgrade: venv
 	$(BIN)/flask --app wsgi db upgrade
 	$(BIN)/flask --app wsgi setup-link
 
-run: system-deps db-upgrade
-	exec $(GUNICORN) -b 127.0.0.1:5000 wsgi:app
+# Both listen on BIND (make run BIND=0.0.0.0:5000 for the LAN): gunicorn.conf.py and `flask urls`
+# read it as SB_BIND. After db-upgrade (migrations, setup link): the local and LAN addresses.
+run serve: export SB_BIND = $(BIND)
 
+run: system-deps db-upgrade
+	$(BIN)/flask --app wsgi urls
+	exec $(GUNICORN) $(GUNICORN_ARGS) wsgi:app
+
+# Production: before gunicorn starts, `flask doctor` checks the configuration; make stops on an error.
 serve: system-deps db-upgrade
-	exec $(GUNICORN) --bind '$(BIND)' --worker-connections 5000 --access-logfile - --error-logfile - \
-	  --log-level info --graceful-timeout 20 --keep-alive 5 $(GUNICORN_ARGS) wsgi:app
+	$(BIN)/flask --app wsgi doctor
+	$(BIN)/flask --app wsgi urls
+	exec $(GUNICORN) $(GUNICORN_ARGS) wsgi:app
 
 # Starts (and stops) its own PostgreSQL + Redis on ports 54339/63809 and the servers it measures.
 bench: system-deps venv

@@ -7,7 +7,7 @@ Everything a benchmark needs besides its own measurement loop:
   resets and stops *its* services on 54329 / 63799) cannot pull them away mid-run; stopped again
   at the end unless they were already running;
 * a fresh database per run, migrated, seeded through the app's own code (roster.join, ...);
-* app servers exactly as `make serve` runs them (gunicorn -k gevent -w 1 --no-control-socket),
+* app servers exactly as `make serve` runs them (gunicorn -c gunicorn.conf.py: gevent, one worker),
   the bare python-socketio "floor" server, and nginx with the sample config from deploy/;
 * client worker processes: python-socketio AsyncClients (aiohttp, WebSocket transport), many per
   process, over several processes so that the load generator is not the bottleneck;
@@ -41,6 +41,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 BIN = Path(sys.executable).parent
+GUNICORN_CONF = ROOT / "gunicorn.conf.py"  # the server settings of every deployment
 SECRET = "bench-secret-key-not-for-production"
 PASSWORD = "a calm long bench password"
 EMAIL = "bench@example.org"
@@ -330,9 +331,9 @@ def migrate(env: dict) -> None:
 
 
 def gunicorn_argv(port: int) -> list[str]:
-    """The command `make serve` runs (Makefile GUNICORN), on 127.0.0.1:port."""
-    return [str(BIN / "gunicorn"), "-k", "gevent", "-w", "1", "--no-control-socket", "--bind", f"127.0.0.1:{port}",
-            "--worker-connections", "5000", "--graceful-timeout", "5", "--keep-alive", "5", "wsgi:app"]
+    """The command `make serve` runs (gunicorn -c gunicorn.conf.py), on 127.0.0.1:port."""
+    return [str(BIN / "gunicorn"), "-c", str(GUNICORN_CONF), "--bind", f"127.0.0.1:{port}",
+            "--graceful-timeout", "5", "wsgi:app"]
 
 
 def start_app(port: int, env: dict, logdir: Path, name: str = "app") -> Proc:
@@ -447,8 +448,8 @@ def floor_app():
 
 
 def start_floor(port: int, logdir: Path, pad: int) -> Proc:
-    argv = [str(BIN / "gunicorn"), "-k", "gevent", "-w", "1", "--no-control-socket", "--bind", f"127.0.0.1:{port}",
-            "--worker-connections", "5000", "--graceful-timeout", "5", "bench._common:floor_app()"]
+    argv = [str(BIN / "gunicorn"), "-c", str(GUNICORN_CONF), "--bind", f"127.0.0.1:{port}",
+            "--graceful-timeout", "5", "bench._common:floor_app()"]
     proc = Proc("floor", argv, logdir / "floor.log", env={**os.environ, "SB_FLOOR_PAD": str(pad)})
     wait_port(port, proc.popen, what="floor server")
     return proc

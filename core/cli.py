@@ -1,6 +1,7 @@
 """`flask` commands: migrate the database, print the one-time setup link, create a facilitator."""
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 import click
@@ -77,12 +78,52 @@ def create_facilitator(name: str, email: str, password: str) -> None:
     click.echo(f"Facilitator {email.strip().lower()} created.")
 
 
+def _purge_refusal(url_text: str) -> str | None:
+    """Why the purge must not run on this database, in one line, or None. Checked before anything
+    connects: SQLite would create a missing file, empty, and the purge would then crash on it."""
+    from pathlib import Path
+
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import SQLAlchemyError
+
+    url = make_url(url_text)
+    shown = url.render_as_string(hide_password=True)
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        path = Path(url.database)
+        if not path.is_file():
+            return (f"purge: database file {path.absolute()} does not exist (is DATABASE_URL set? "
+                    "cron and systemd must load /etc/secure-base/env)")
+        shown = str(path.absolute())
+    heads = set(ScriptDirectory.from_config(migrate.alembic_config(url_text)).get_heads())
+    alembic_log = logging.getLogger("alembic.runtime.migration")
+    level = alembic_log.level
+    alembic_log.setLevel(logging.WARNING)  # its "Context impl" lines would bury the one line below
+    try:
+        with db.engine.connect() as conn:
+            current = set(MigrationContext.configure(conn).get_current_heads())
+    except SQLAlchemyError as exc:
+        return f"purge: cannot read database {shown}: {str(getattr(exc, 'orig', None) or exc).splitlines()[0]}"
+    finally:
+        alembic_log.setLevel(level)
+    if current != heads:
+        at = f"at revision {', '.join(sorted(current))}" if current else "no alembic_version table"
+        return (f"purge: database {shown} is not migrated ({at}, needs {', '.join(sorted(heads))}): "
+                "run `flask --app wsgi db upgrade` with the same DATABASE_URL first")
+    return None
+
+
 @click.command("purge")
 @with_appcontext
 def purge() -> None:
     """Purge participants' data of ended sessions past their group's retention period (run from cron)."""
     from core.retention import purge_expired
 
+    refusal = _purge_refusal(current_app.config["DATABASE_URL"])
+    if refusal:
+        click.echo(refusal, err=True)
+        raise click.exceptions.Exit(1)
     counts = purge_expired()
     click.echo(f"Purged {counts['sessions']} session(s) and {counts['audit_events']} old audit event(s).")
 

@@ -30,7 +30,7 @@ class Server:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp / 'e2e.db'}", "SB_INSTANCE_DIR": str(tmp),
-                    "SECRET_KEY": "e2e-secret", "SB_PUBLIC_URL": self.url, "SB_ASYNC_MODE": "gevent"}
+                    "SECRET_KEY": "e2e-secret-key-not-for-production-0123", "SB_PUBLIC_URL": self.url, "SB_ASYNC_MODE": "gevent"}
         self.env.pop("SB_TEST_DATABASE_URL", None)
         self.log = open(tmp / "server.log", "w")  # noqa: SIM115  (closed in stop)
         self.proc: subprocess.Popen | None = None
@@ -42,7 +42,8 @@ class Server:
 
     def start(self) -> None:
         gunicorn = Path(sys.executable).parent / "gunicorn"
-        self.proc = subprocess.Popen([str(gunicorn), "-k", "gevent", "-w", "1", "--no-control-socket",
+        # The server settings of every deployment (gunicorn.conf.py), on this test's port.
+        self.proc = subprocess.Popen([str(gunicorn), "-c", str(ROOT / "gunicorn.conf.py"),
                                       "-b", f"127.0.0.1:{self.port}", "wsgi:app"],
                                      cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + 30

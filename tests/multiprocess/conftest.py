@@ -4,7 +4,7 @@ Runs only in the PostgreSQL pass of `make test` (SB_TEST_DATABASE_URL set; the S
 so it runs once), with its own database `secure_base_mp` on the test server (created here, dropped
 at the end), so the suite's own database is never touched. Everything is started on 127.0.0.1 free
 ports and stopped by pid at the end: app processes A and B exactly as `make serve` runs them
-(gunicorn -k gevent -w 1 --no-control-socket, REDIS_URL set, SB_BEHIND_PROXY=1), and Debian's
+(gunicorn -c gunicorn.conf.py, REDIS_URL set, SB_BEHIND_PROXY=1), and Debian's
 nginx with deploy/nginx.conf rewritten only for its ports (bench/_common.render_nginx).
 """
 from __future__ import annotations
@@ -47,7 +47,7 @@ class Cluster:
         self.ports = {"a": c.free_port(), "b": c.free_port(), "nginx": c.free_port()}
         self.url = {k: f"http://127.0.0.1:{p}" for k, p in self.ports.items()}
         self.env = c.app_env(self.db_url, tmp, redis_url=os.environ["SB_TEST_REDIS_URL"])
-        self.env.update({"SECRET_KEY": "multi-process-test-secret", "SB_BEHIND_PROXY": "1"})
+        self.env.update({"SECRET_KEY": "multi-process-test-secret-not-for-production", "SB_BEHIND_PROXY": "1"})
         self.procs: list[c.Proc] = []
 
     def flask(self, *args: str) -> str:

@@ -54,13 +54,14 @@ def free_port() -> int:
 
 
 class LiveServer:
-    """gunicorn -k gevent -w 1 on a fixed port and database; `kill()` is a SIGKILL of master and worker."""
+    """gunicorn -c gunicorn.conf.py (gevent, one worker) on a fixed port and database; `kill()` is a SIGKILL
+    of master and worker."""
 
     def __init__(self, tmp: Path, database_url: str) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, "DATABASE_URL": database_url, "SB_INSTANCE_DIR": str(tmp),
-                    "SECRET_KEY": "security-test-secret", "SB_PUBLIC_URL": self.url, "SB_ASYNC_MODE": "gevent",
+                    "SECRET_KEY": "security-test-secret-not-for-production", "SB_PUBLIC_URL": self.url, "SB_ASYNC_MODE": "gevent",
                     "SB_PURGE_SCHEDULER": "0"}
         self.env.pop("SB_TEST_DATABASE_URL", None)
         self.log_path = tmp / "server.log"
@@ -72,7 +73,7 @@ class LiveServer:
         """Start and wait until it answers HTTP; returns the seconds it took."""
         began = time.monotonic()
         self.proc = subprocess.Popen(
-            [str(GUNICORN), "-k", "gevent", "-w", "1", "--no-control-socket", "--graceful-timeout", "1",
+            [str(GUNICORN), "-c", str(ROOT / "gunicorn.conf.py"), "--graceful-timeout", "1",
              "-b", f"127.0.0.1:{self.port}", "wsgi:app"],
             cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
         self.starts += 1
