@@ -37,7 +37,10 @@ def create_app(overrides: dict | None = None) -> Flask:
         errors,
         events,
         headers,
+        health,
         logfilter,
+        ops_cli,
+        redis_watch,
         requests,
         scheduler,
     )
@@ -51,12 +54,15 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(facilitator_bp)
     app.register_blueprint(participant_bp)
     app.register_blueprint(handouts_bp)
+    app.register_blueprint(health.bp)
     app.before_request(auth.enforce_idle_timeout)
     headers.install(app)
     errors.install(app)
     scheduler.install(app)
+    redis_watch.install(app)
     logfilter.install()
     cli.install(app)
+    ops_cli.install(app)
 
     socketio.init_app(
         app,
@@ -68,6 +74,10 @@ def create_app(overrides: dict | None = None) -> Flask:
         ping_timeout=20,
         manage_session=False,
         serializer=JsonPacket,
+        # Loggers of our own (not True/False): python-socketio and python-engineio would otherwise add a
+        # handler of their own, so every error came out twice, once without the token redaction.
+        logger=logfilter.server_logger("socketio.server"),
+        engineio_logger=logfilter.server_logger("engineio.server"),
     )
     if app.config["BEHIND_PROXY"]:
         from werkzeug.middleware.proxy_fix import ProxyFix

@@ -1,9 +1,10 @@
 """Facilitator login and group access: every group-scoped page and event goes through here."""
 from __future__ import annotations
 
+import hashlib
 import time
 
-from flask import abort, current_app, session
+from flask import abort, current_app, request, session
 from flask_login import current_user, logout_user
 from sqlalchemy import select
 
@@ -13,6 +14,18 @@ from core.models import Facilitator, Group, GroupMember, GroupSession
 login_manager.login_view = "facilitator.login"
 login_manager.login_message = "Please sign in to continue."
 login_manager.session_protection = "strong"
+
+
+def _browser_identifier() -> str:
+    """What "strong" session protection binds a login to: the browser (User-Agent), not its address.
+    Flask-Login's default also hashes the client's IP, so a facilitator whose phone moved from Wi-Fi to
+    mobile data, or whose laptop changed networks mid-session, was signed out with every copy of the
+    login gone; a copied cookie used from another browser is still refused."""
+    agent = request.headers.get("User-Agent", "")
+    return hashlib.sha512(agent.encode("utf-8", "replace")).hexdigest()
+
+
+login_manager._session_identifier_generator = _browser_identifier
 
 
 @login_manager.user_loader

@@ -21,9 +21,24 @@ class RedactTokens(logging.Filter):
 _FILTER = RedactTokens()
 
 
+def server_logger(name: str) -> logging.Logger:
+    """The Socket.IO / Engine.IO server's logger: errors only, redacted here, written once through the
+    root handler (propagation), never through a handler of its own."""
+    from core.redis_watch import QueueRetryFilter
+
+    logger = logging.getLogger(name)
+    logger.setLevel(logging.ERROR)
+    for handler in list(logger.handlers):
+        logger.removeHandler(handler)
+    for f in (_FILTER, QueueRetryFilter()):
+        if not any(type(x) is type(f) for x in logger.filters):
+            logger.addFilter(f)
+    return logger
+
+
 def install() -> None:
     """Attach to every handler of the root logger and of the servers' loggers (idempotent)."""
-    for name in ("", "werkzeug", "gunicorn.access", "gunicorn.error", "engineio.server", "socketio.server"):
+    for name in ("", "werkzeug", "gunicorn.access", "gunicorn.error"):
         for handler in logging.getLogger(name).handlers:
             if _FILTER not in handler.filters:
                 handler.addFilter(_FILTER)
