@@ -4,17 +4,20 @@
 #   1. Debian packages (scripts/system-deps.sh; instant on a warm machine)
 #   2. .venv, pip install only when requirements changed (make venv)
 #   3. pip-audit -r requirements.txt
-#   4. throwaway PostgreSQL + Redis (scripts/services.sh), stopped again on exit, also on failure
+#   4. throwaway PostgreSQL + Redis of this checkout (scripts/services.sh: ports derived from the
+#      checkout path, never another checkout's servers), stopped again on exit, also on failure
 #   5. pytest on SQLite (the default): the whole suite, tests/e2e included
-#   6. pytest on PostgreSQL (SB_TEST_DATABASE_URL set), -m "not e2e"
+#   6. pytest on PostgreSQL (SB_TEST_DATABASE_URL set), -m "not e2e": only the tests that use the
+#      database (tests/conftest.py deselects the others: they already ran in step 5)
 #   7. summary; exit non-zero if any step failed
 #
 # Usage: bash scripts/test.sh [pytest args...]     e.g. bash scripts/test.sh -k join -x
 #        bash scripts/test.sh --audit-only          only steps 2-3 (make audit)
 #
-# Environment given to the tests (both runs):
-#   SB_TEST_REDIS_URL     redis://127.0.0.1:63799/0
-#   SB_TEST_POSTGRES_URL  postgresql+psycopg://secure_base:secure_base@127.0.0.1:54329/secure_base_test
+# Environment given to the tests (both runs; PG_PORT/REDIS_PORT: `bash scripts/services.sh ports`,
+# overridden by SB_PG_PORT / SB_REDIS_PORT):
+#   SB_TEST_REDIS_URL     redis://127.0.0.1:REDIS_PORT/0
+#   SB_TEST_POSTGRES_URL  postgresql+psycopg://secure_base:secure_base@127.0.0.1:PG_PORT/secure_base_test
 #   SB_TEST_DATABASE_URL  unset in the SQLite run; = SB_TEST_POSTGRES_URL in the PostgreSQL run
 # Knobs: SB_SKIP_AUDIT=1 (offline work), SB_AUDIT_STRICT=1 (an unreachable audit service fails).
 #
@@ -164,7 +167,8 @@ if [[ $MODE == audit ]]; then
 fi
 
 # ---------------------------------------------------------------------------------------------
-banner "services (PostgreSQL 127.0.0.1:54329, Redis 127.0.0.1:63799)"
+read -r PG_PORT REDIS_PORT < <(bash scripts/services.sh ports)
+banner "services (PostgreSQL 127.0.0.1:$PG_PORT, Redis 127.0.0.1:$REDIS_PORT; this checkout's own)"
 t=$(now)
 STARTED=()   # the services this run starts, and so stops; ones already running are left running
 for svc in pg redis; do
@@ -184,11 +188,12 @@ stop_services() {
 trap stop_services EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-bash scripts/services.sh start || abort "services" "$(elapsed "$t")" "could not start PostgreSQL/Redis (see .run/*.log)"
+bash scripts/services.sh start \
+  || abort "services" "$(elapsed "$t")" "could not start PostgreSQL/Redis (see the message above and .run/*.log)"
 bash scripts/services.sh reset || abort "services" "$(elapsed "$t")" "could not reset the test database"
 eval "$(bash scripts/services.sh env)"
 export SB_TEST_POSTGRES_URL SB_TEST_REDIS_URL
-record ok "services" "$(elapsed "$t")"
+record ok "services" "$(elapsed "$t")" "PostgreSQL :$PG_PORT, Redis :$REDIS_PORT"
 
 # ---------------------------------------------------------------------------------------------
 TOTAL_PASSED=0 TOTAL_FAILED=0 TOTAL_SKIPPED=0
