@@ -44,9 +44,13 @@ help:
 	@echo "make bench           a benchmark: BENCH=fanout|many_groups|scale_out BENCH_ARGS=... (docs/PERFORMANCE.md)"
 	@echo "make test            full test run: deps, venv, pip-audit, services, pytest on SQLite + PostgreSQL"
 	@echo "                     (make test ARGS=\"-k join\" passes arguments to pytest)"
+	@echo "make test-fast       the edit-test loop (~1 min): pytest on SQLite in-process only: no browser,"
+	@echo "                     no PostgreSQL/Redis/nginx, no gunicorn (-m \"not e2e and not server and"
+	@echo "                     not services and not slow\"; make test-fast ARGS=\"-k join -x\"); needs .venv"
 	@echo "make audit           pip-audit of requirements.txt"
 	@echo "make lint            ruff check"
-	@echo "make services-start  throwaway PostgreSQL (127.0.0.1:54329) + Redis (127.0.0.1:63799)"
+	@echo "make services-start  this checkout's throwaway PostgreSQL + Redis (ports derived from the checkout"
+	@echo "                     path: bash scripts/services.sh ports; SB_PG_PORT/SB_REDIS_PORT override)"
 	@echo "make services-stop   stop them (safe twice); make services-status"
 	@echo "make clean           stop services, remove .run/, test-output/, caches (keeps .venv, instance/)"
 	@echo "make distclean       clean + remove .venv and node_modules"
@@ -102,6 +106,16 @@ bench: system-deps venv
 
 test:
 	@bash scripts/test.sh $(ARGS)
+
+# The edit-test loop: engines, units and routes on SQLite, in this process: no browser (e2e), no
+# gunicorn (server), no PostgreSQL/Redis/nginx (services), no slow tests; hypothesis "fast" profile
+# and a tenth of the fuzz examples (tests/conftest.py). Uses the existing .venv as it is (no
+# install step); `make test` runs everything. -m first: a -m in ARGS (pytest keeps the last) wins.
+.PHONY: test-fast
+test-fast:
+	@test -x $(BIN)/python || { echo "test-fast: $(BIN)/python not found: run make venv (or make test) once"; exit 1; }
+	env -u SB_TEST_DATABASE_URL SB_HYPOTHESIS_PROFILE=fast SB_FUZZ_SCALE=0.1 \
+	  $(BIN)/python -m pytest -m "not e2e and not server and not services and not slow" $(ARGS)
 
 audit: venv
 	@bash scripts/test.sh --audit-only

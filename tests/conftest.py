@@ -1,12 +1,24 @@
 """Shared fixtures: an app on a freshly migrated database (SQLite, or PostgreSQL when
-SB_TEST_DATABASE_URL is set), factory fixtures for people, groups and sessions, and Socket.IO clients."""
+SB_TEST_DATABASE_URL is set), factory fixtures for people, groups and sessions, and Socket.IO clients.
+
+Also the run-wide knobs (see README, Development):
+- one random seed per run (SB_TEST_SEED, else a fresh one), printed in the header and in every
+  failure report; `random` is seeded per test from it and the test's node id, so SB_TEST_SEED=N
+  reproduces a run's random choices test by test;
+- hypothesis profiles "ci" (the default) and "fast" (make test-fast), chosen by SB_HYPOTHESIS_PROFILE;
+- in the PostgreSQL pass (SB_TEST_DATABASE_URL set) only the tests that use the database run: the
+  others already ran in the SQLite pass and are reported as deselected."""
 from __future__ import annotations
 
 import os
+import random
 import shutil
+import zlib
 from dataclasses import dataclass
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
 os.environ["SB_ASYNC_MODE"] = "threading"
@@ -21,6 +33,93 @@ from core.extensions import db, socketio  # noqa: E402
 PASSWORD = "a calm long password"
 # Production argon2 costs ~50 ms a hash by design; tests hash hundreds of times, so they use a cheap one.
 security._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
+# ---- run-wide knobs -----------------------------------------------------------------------------
+
+# Hypothesis profiles. Tests that set max_examples themselves keep their own figure in "ci"; "fast"
+# is for the edit-test loop (make test-fast). SB_FUZZ_SCALE scales tests/security/test_fuzz.py.
+hypothesis_settings.register_profile("ci", hypothesis_settings.get_profile("default"))
+hypothesis_settings.register_profile("fast", max_examples=25, deadline=None,
+                                     suppress_health_check=[HealthCheck.too_slow])
+HYPOTHESIS_PROFILE = os.environ.get("SB_HYPOTHESIS_PROFILE") or "ci"
+hypothesis_settings.load_profile(HYPOTHESIS_PROFILE)
+
+
+def _run_seed() -> int:
+    raw = os.environ.get("SB_TEST_SEED", "").strip()
+    if raw:
+        try:
+            return int(raw)
+        except ValueError:
+            raise pytest.UsageError(f"SB_TEST_SEED must be an integer, got {raw!r}") from None
+    return random.SystemRandom().randrange(2**32)
+
+
+RUN_SEED = _run_seed()
+
+
+def seed_for(nodeid: str) -> int:
+    """The seed of one test: the run's seed and the test's node id (stable across runs and machines)."""
+    return (RUN_SEED + zlib.crc32(nodeid.encode())) % 2**32
+
+
+def _reproduce_line() -> str:
+    return (f"SB_TEST_SEED={RUN_SEED} reproduces this run's random choices "
+            "(hypothesis prints its own reproduction on failure; --hypothesis-seed=N fixes its seed)")
+
+
+def pytest_report_header(config):
+    return [f"random seed: {RUN_SEED} ({_reproduce_line()})",
+            f"hypothesis profile: {HYPOTHESIS_PROFILE} (SB_HYPOTHESIS_PROFILE=ci|fast)"]
+
+
+def pytest_sessionstart(session):
+    # -q (the default addopts) hides the header: say it in one line instead.
+    tr = session.config.pluginmanager.get_plugin("terminalreporter")
+    if tr is not None and tr.verbosity < 0:
+        tr.write_line(f"random seed {RUN_SEED}: SB_TEST_SEED={RUN_SEED} reproduces; "
+                      f"hypothesis profile {HYPOTHESIS_PROFILE}")
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus):
+    if terminalreporter.stats.get("failed") or terminalreporter.stats.get("error"):
+        terminalreporter.write_line(f"random seed: {RUN_SEED}; {_reproduce_line()}")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.failed:
+        report.sections.append(("random seed", f"{_reproduce_line()}\n"
+                                               f"this test's seed: random.seed({seed_for(item.nodeid)})"))
+    return report
+
+
+@pytest.fixture(autouse=True)
+def _seed_random(request):
+    """Seed `random` for every test from the run seed (see seed_for)."""
+    random.seed(seed_for(request.node.nodeid))
+
+
+@pytest.fixture
+def test_seed(request) -> int:
+    """This test's seed, for tests that make their own random.Random."""
+    return seed_for(request.node.nodeid)
+
+
+def pytest_collection_modifyitems(config, items):
+    """PostgreSQL pass: keep only the tests that use the database (the database_template fixture,
+    directly or through app/make_app/...) or are marked postgres; deselect the rest."""
+    if not os.environ.get("SB_TEST_DATABASE_URL"):
+        return
+    keep, drop = [], []
+    for item in items:
+        uses_db = "database_template" in getattr(item, "fixturenames", ()) or item.get_closest_marker("postgres")
+        (keep if uses_db else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
 
 
 def _reset_postgres(url: str) -> None:

@@ -4,7 +4,7 @@ and the room display follow. Check-in -> go-around (a pass, a raised hand) -> br
 then the after-session summary. Every screen is audited with axe-core and screenshotted."""
 import pytest
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.server, pytest.mark.timeout(600)]  # gunicorn + Chromium; setup included
 
 PHONE = {"width": 390, "height": 844}
 PLAN = ["Check-in round", "Go-around", "Paced breathing", "Check-out round"]

@@ -14,7 +14,9 @@ import pytest
 
 from tests.multiprocess.conftest import EMAIL, PASSWORD, Browser, Sock, why_skip
 
-pytestmark = [pytest.mark.postgres, pytest.mark.skipif(why_skip() is not None, reason=why_skip() or "")]
+# server + services: gunicorn, nginx, PostgreSQL and Redis; never in make test-fast.
+pytestmark = [pytest.mark.postgres, pytest.mark.server, pytest.mark.services, pytest.mark.timeout(600),
+              pytest.mark.skipif(why_skip() is not None, reason=why_skip() or "")]
 
 
 def roster_row(roster: dict, pid: int) -> dict | None:

@@ -35,6 +35,8 @@ from core.security import hash_password, new_token, token_hash
 from tests.security.support import set_plan
 
 SCALE = float(os.environ.get("SB_FUZZ_SCALE", "1"))  # e.g. 0.1 for a quick look, 10 for a long night
+# The socket and form fuzzers take 1-2 minutes each at SCALE 1 on a busy 2-core machine.
+pytestmark = pytest.mark.timeout(int(600 * max(SCALE, 1)))
 SOCKET_EXAMPLES = int(6500 * SCALE)
 CONNECT_EXAMPLES = int(400 * SCALE)
 FORM_EXAMPLES = {k: int(v * SCALE) or 1 for k, v in {

@@ -11,9 +11,14 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from core.extensions import db
 from core.models import LiveState
 from tests.security.support import FlakyLink, seed
+
+# A real gunicorn server (LiveServer): not in make test-fast.
+pytestmark = [pytest.mark.server, pytest.mark.timeout(300)]
 
 SHORT, LONG, FACILITATOR = 5.0, 30.0, 5.0
 

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import time
 
+import pytest
 import socketio
 
 from tests.security.support import seed
+
+# A real gunicorn server (LiveServer): not in make test-fast.
+pytestmark = [pytest.mark.server, pytest.mark.timeout(300)]
 
 LISTEN_SECONDS = 2.0
 
