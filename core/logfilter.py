@@ -21,6 +21,20 @@ class RedactTokens(logging.Filter):
 _FILTER = RedactTokens()
 
 
+class ClientCausedAsWarning(logging.Filter):
+    """Engine.IO logs a bad request from a client (an unknown or already closed session id, a bad
+    transport) as an ERROR, once per kind and process. Nothing failed on the server: a client raced a
+    disconnect or sent something wrong, and was answered 400. Logged as a WARNING instead, so that
+    errors in the log stay the server's own."""
+
+    MARK = "(further occurrences of this error will be logged with level INFO)"
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno == logging.ERROR and isinstance(record.msg, str) and record.msg.endswith(self.MARK):
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
 def server_logger(name: str) -> logging.Logger:
     """The Socket.IO / Engine.IO server's logger: errors only, redacted here, written once through the
     root handler (propagation), never through a handler of its own."""
@@ -30,7 +44,7 @@ def server_logger(name: str) -> logging.Logger:
     logger.setLevel(logging.ERROR)
     for handler in list(logger.handlers):
         logger.removeHandler(handler)
-    for f in (_FILTER, QueueRetryFilter()):
+    for f in (_FILTER, QueueRetryFilter(), ClientCausedAsWarning()):
         if not any(type(x) is type(f) for x in logger.filters):
             logger.addFilter(f)
     return logger

@@ -1,34 +1,58 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Secure Base needs, only if one is missing.
 #
-# A warm machine answers from dpkg's database alone (no apt-get, no network, well under a second);
-# `apt-get update` runs only when something has to be installed.
+#   bash scripts/system-deps.sh run  [--check]   what the app needs to run (make run, make serve)
+#   bash scripts/system-deps.sh test [--check]   that, plus what the tests need (make test)
+#   (--check: report missing packages, install nothing)
 #
+# To run (make run / make serve install only these):
+#   libpango-1.0-0 libpangoft2-1.0-0  WeasyPrint (already on new machines)
+#   libharfbuzz-subset0             WeasyPrint subsets fonts with it (~2x faster than fontTools)
+#   fonts-dejavu-core               the handouts' font (no remote fonts here)
+# To test (make test only):
 #   chromium                        e2e tests (Playwright drives /usr/bin/chromium; never `playwright install`)
 #   redis-server (+ redis-tools)    Socket.IO message queue; throwaway test instance (scripts/services.sh)
 #   postgresql-15 (+ client)        throwaway test cluster: initdb/pg_ctl/pg_isready/psql
 #   nginx                           sticky load balancer in the multi-process test
-#   libharfbuzz-subset0             WeasyPrint subsets fonts with it (~2x faster than fontTools)
-#   libpango-1.0-0 libpangoft2-1.0-0  WeasyPrint (already on new machines)
-#   fonts-dejavu-core               the handouts' font (no remote fonts here)
 #   poppler-utils                   pdftoppm/pdftotext, to look at generated PDFs
 #
-# Usage: bash scripts/system-deps.sh [--check]   (--check: report missing packages, install nothing)
+# A warm machine answers from dpkg's database alone (no apt-get, no network, well under a second);
+# `apt-get update` runs only when something has to be installed. On a host without dpkg/apt (another
+# distribution, macOS) it says what the app needs and goes on when the libraries are already there.
 set -euo pipefail
 
-PACKAGES=(
-  chromium
-  redis-server
-  redis-tools
-  postgresql-15
-  postgresql-client-15
-  nginx
-  libharfbuzz-subset0
-  libpango-1.0-0
-  libpangoft2-1.0-0
-  fonts-dejavu-core
-  poppler-utils
-)
+PURPOSE="${1-test}"
+CHECK="${2-}"
+case "$PURPOSE" in
+  run|test) ;;
+  --check) PURPOSE=test; CHECK=--check ;;
+  *) echo "usage: $0 run|test [--check]" >&2; exit 2 ;;
+esac
+
+RUN_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
+TEST_PACKAGES=(chromium redis-server redis-tools postgresql-15 postgresql-client-15 nginx poppler-utils)
+PACKAGES=("${RUN_PACKAGES[@]}")
+if [[ "$PURPOSE" == test ]]; then PACKAGES+=("${TEST_PACKAGES[@]}"); fi
+
+if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
+  # Not Debian: look for the libraries themselves.
+  have_lib() { { ldconfig -p 2>/dev/null || true; } | grep -q "$1" || ls /usr/lib*/"$1"* /usr/local/lib/"$1"* \
+                 /opt/homebrew/lib/"$1"* >/dev/null 2>&1; }
+  need=0
+  for lib in libpango-1.0 libpangoft2-1.0; do
+    if ! have_lib "$lib"; then
+      echo "system-deps: $lib not found: install Pango (e.g. 'dnf install pango' or 'brew install pango'); WeasyPrint needs it for handouts" >&2
+      need=1
+    fi
+  done
+  have_lib libharfbuzz-subset || echo "system-deps: note: libharfbuzz-subset not found: handouts render about 2x slower"
+  if [[ "$PURPOSE" == test ]]; then
+    echo "system-deps: no apt here: the tests also need chromium, redis-server, PostgreSQL 15, nginx and poppler on PATH"
+  fi
+  [[ $need -eq 0 ]] || exit 1
+  echo "system-deps: no apt on this host; the libraries the app needs are present"
+  exit 0
+fi
 
 is_installed() {
   # "ii " = wanted install, status installed, no error flag.
@@ -47,12 +71,12 @@ for pkg in "${PACKAGES[@]}"; do
 done
 
 if [[ ${#missing[@]} -eq 0 ]]; then
-  echo "system-deps: all ${#PACKAGES[@]} Debian packages present"
+  echo "system-deps: all ${#PACKAGES[@]} Debian packages to $PURPOSE present"
   exit 0
 fi
 
-echo "system-deps: missing: ${missing[*]}"
-if [[ "${1-}" == "--check" ]]; then
+echo "system-deps: missing (to $PURPOSE): ${missing[*]}"
+if [[ "$CHECK" == "--check" ]]; then
   exit 1
 fi
 

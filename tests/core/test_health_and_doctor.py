@@ -200,3 +200,14 @@ def test_db_current_downgrade_stamp(make_app, tmp_path):
     assert "needs" in runner.invoke(args=["db", "current"]).output
     assert runner.invoke(args=["db", "stamp", "head"]).exit_code == 0
     assert migrate.current(url) == migrate.head()
+
+
+def test_a_client_caused_engineio_error_is_a_warning(app):
+    logger = logging.getLogger("engineio.server")
+    record = logger.makeRecord("engineio.server", logging.ERROR, __file__, 1, "Session is disconnected abc "
+                               "(further occurrences of this error will be logged with level INFO)", None, None)
+    for f in logger.filters:
+        assert f.filter(record)
+    assert record.levelno == logging.WARNING
+    own = logger.makeRecord("engineio.server", logging.ERROR, __file__, 1, "a real failure", None, None)
+    assert all(f.filter(own) for f in logger.filters) and own.levelno == logging.ERROR
