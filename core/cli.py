@@ -32,7 +32,11 @@ def db_revision(message: str) -> None:
 
 
 def base_url() -> str:
-    return current_app.config["PUBLIC_URL"] or "http://127.0.0.1:5000"
+    """The base links are built on (core.public_url): SB_PUBLIC_URL, else the address from SB_BIND,
+    with the port actually served on."""
+    from core import public_url
+
+    return public_url.base()
 
 
 def new_setup_link() -> str | None:
@@ -60,6 +64,32 @@ def setup_link() -> None:
     minutes = current_app.config["SETUP_LINK_MINUTES"]
     click.echo("\nNo facilitator account exists yet. Open this one-time link within "
                f"{minutes} minutes to create yours:\n\n    {link}\n")
+
+
+@click.command("urls")
+@with_appcontext
+def urls() -> None:
+    """Print where to open Secure Base: on this computer, and from phones on the same network."""
+    from core import links, public_url
+
+    host, port = public_url.split_bind(public_url.bind_address()) or ("127.0.0.1", 5000)
+    local = public_url.url_for_host("127.0.0.1" if host in public_url.ANY_ADDRESS else host, port)
+    lan = public_url.lan_address()
+    click.echo(f"\nSecure Base on this computer:  {local}")
+    if current_app.config.get("PUBLIC_URL"):
+        click.echo(f"Join links and QR codes use:   {base_url()} (SB_PUBLIC_URL)")
+    elif not links.is_local_only(base_url()):
+        click.echo(f"Phones on the same Wi-Fi:      {base_url()}")
+    elif lan:
+        click.echo(f"This computer on the network:  {lan} (to let phones join, run "
+                   f"`make run BIND=0.0.0.0:{port}`)")
+    elif host in public_url.ANY_ADDRESS:
+        click.echo("No network address found: phones can join once this computer is on the Wi-Fi "
+                   "(then start it again)")
+    else:
+        click.echo(f"No network address found: phones can join once this computer is on the Wi-Fi "
+                   f"and started with `make run BIND=0.0.0.0:{port}`")
+    click.echo("")
 
 
 @click.command("create-facilitator")
@@ -134,6 +164,7 @@ def install(app: Flask) -> None:
 
     app.cli.add_command(db_cli)
     app.cli.add_command(setup_link)
+    app.cli.add_command(urls)
     app.cli.add_command(create_facilitator)
     app.cli.add_command(purge)
     app.cli.add_command(activities_cli)

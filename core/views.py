@@ -25,8 +25,8 @@ def facilitator(session: GroupSession, state: dict, version: int) -> dict:
     if state["activity"] is not None:
         activity = {"item": state["item"], "view": engine.facilitator_view(state["activity"])}
     return {"version": version, "server_time": time.time(), "title": session.title,
-            "frame": frame.facilitator_view(state), "join": links.join_info(session), "plan": _plan(state),
-            "activity": activity}
+            "frame": frame.facilitator_view(state), "join": links.facilitator_join_info(session),
+            "plan": _plan(state), "activity": activity}
 
 
 def participant(session: GroupSession, state: dict, version: int, member_id: str) -> dict:

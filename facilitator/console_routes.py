@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from core import links
+from core import links, public_url
 from core.auth import session_or_404
 from facilitator import bp
 from facilitator import sessions as ops
@@ -15,9 +15,10 @@ from facilitator.forms import ActionForm
 @login_required
 def console(session_id: int):
     gs = session_or_404(session_id)
+    public_url.learn_from_facilitator_page()
     ops.mark_live(gs)
     return render_template("facilitator/console.html", gs=gs, group=gs.group, action=ActionForm(),
-                           join=links.join_info(gs), display_url=links.display_url(gs))
+                           join=links.facilitator_join_info(gs), display_url=links.display_url(gs))
 
 
 @bp.route("/sessions/<int:session_id>/join-sheet")
@@ -25,7 +26,8 @@ def console(session_id: int):
 def join_sheet(session_id: int):
     """A printable page with the QR code and the short code, large, for the room."""
     gs = session_or_404(session_id)
-    return render_template("facilitator/join_sheet.html", gs=gs, join=links.join_info(gs))
+    public_url.learn_from_facilitator_page()
+    return render_template("facilitator/join_sheet.html", gs=gs, join=links.facilitator_join_info(gs))
 
 
 @bp.route("/sessions/<int:session_id>/summary")

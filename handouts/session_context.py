@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
-from core import live
+from core import links, live
 from core.activity_models import ActivityRun
 from core.crisis import crisis_text
 from core.extensions import db
@@ -50,13 +50,14 @@ def agreements_context(group: Group) -> dict[str, Any]:
 
 
 def join_context(gs: GroupSession, join: dict) -> dict[str, Any]:
-    """`join` is core.links.join_info(gs): code, url, qr (an SVG data: URI)."""
+    """`join` is core.links.join_info(gs): code, url, qr (an SVG data: URI). `local_only` (the link
+    points at this computer only, so phones cannot open it) makes the preview warn the facilitator."""
     parts = urlsplit(join["url"])
     return {"doc": doc(f"Join {gs.title}", "Join sheet", "join"),
             "join": {"title": gs.title, "group": gs.group.name, "code": join["code"],
                      "spelled": " ".join(join["code"]), "url": join["url"], "host": parts.netloc,
                      "home": f"{parts.scheme}://{parts.netloc}/", "qr": join["qr"],
-                     "date": date_words(gs.starts_at)}}
+                     "date": date_words(gs.starts_at), "local_only": links.is_local_only(join["url"])}}
 
 
 # ---- the session packet ---------------------------------------------------------------------------
