@@ -7,11 +7,14 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 PYTHON ?= python3
-VENV   ?= .venv
-BIN    := $(VENV)/bin
-# The venv is reinstalled only when this hash changes (requirements files + interpreter version).
-STAMP  := $(VENV)/.requirements.sha256
-REQS   := requirements.txt requirements-dev.txt
+# Two virtualenvs, each installed from its lock file with hash checking (scripts/venv.sh):
+#   .venv      the app's runtime packages only: make run, make serve, the systemd units
+#   .venv-dev  runtime + test and development tools: make test, test-fast, lint, bench, lock
+VENV     ?= .venv
+BIN      := $(VENV)/bin
+DEV_VENV ?= .venv-dev
+DEV_BIN  := $(DEV_VENV)/bin
+export PYTHON
 
 # make test ARGS="-k join -x"   (passed to both pytest runs)
 ARGS ?=
@@ -34,53 +37,47 @@ BENCH_ARGS ?=
 # worker. More capacity = several instances behind a sticky load balancer with a Redis message queue.
 GUNICORN := $(BIN)/gunicorn -c gunicorn.conf.py
 
-.PHONY: help run serve bench test audit lint system-deps venv db-upgrade \
+.PHONY: help run serve bench test audit lint lock system-deps venv venv-dev db-upgrade \
         services-start services-stop services-status clean distclean
 
 help:
-	@echo "make run             install what is missing, migrate, print setup link, serve on 127.0.0.1:5000"
-	@echo "make serve           production: gunicorn -k gevent -w 1 --no-control-socket on BIND (default"
+	@echo "make run             install what the app needs (runtime only), migrate, print the setup link and"
+	@echo "                     the addresses, serve on BIND (127.0.0.1:5000; BIND=0.0.0.0:5000 for phones)"
+	@echo "make serve           production: flask doctor, then gunicorn -c gunicorn.conf.py on BIND (default"
 	@echo "                     127.0.0.1:5000), config from the environment (docs/DEPLOY.md)"
 	@echo "make bench           a benchmark: BENCH=fanout|many_groups|scale_out BENCH_ARGS=... (docs/PERFORMANCE.md)"
-	@echo "make test            full test run: deps, venv, pip-audit, services, pytest on SQLite + PostgreSQL"
+	@echo "make test            full test run: test packages, .venv-dev, pip-audit, services, pytest (SQLite + PostgreSQL)"
 	@echo "                     (make test ARGS=\"-k join\" passes arguments to pytest)"
 	@echo "make test-fast       the edit-test loop (~1 min): pytest on SQLite in-process only: no browser,"
 	@echo "                     no PostgreSQL/Redis/nginx, no gunicorn (-m \"not e2e and not server and"
-	@echo "                     not services and not slow\"; make test-fast ARGS=\"-k join -x\"); needs .venv"
-	@echo "make audit           pip-audit of requirements.txt"
+	@echo "                     not services and not slow\"; make test-fast ARGS=\"-k join -x\"); uses .venv-dev"
+	@echo "make audit           pip-audit of requirements.lock"
+	@echo "make lock            rewrite requirements.lock and requirements-dev.lock (pip-compile, hashes)"
 	@echo "make lint            ruff check"
 	@echo "make services-start  this checkout's throwaway PostgreSQL + Redis (ports derived from the checkout"
 	@echo "                     path: bash scripts/services.sh ports; SB_PG_PORT/SB_REDIS_PORT override)"
 	@echo "make services-stop   stop them (safe twice); make services-status"
 	@echo "make clean           stop services, remove .run/, test-output/, caches (keeps .venv, instance/)"
-	@echo "make distclean       clean + remove .venv and node_modules"
+	@echo "make distclean       clean + remove .venv, .venv-dev and node_modules"
 
+# Debian packages to run the app (WeasyPrint's libraries, the fonts); `make test` adds the test ones.
 system-deps:
-	@bash scripts/system-deps.sh
+	@bash scripts/system-deps.sh run
 
-# Create .venv if missing (or broken), pip install only when requirements changed since the last
-# successful install. flock: two make/test runs in one checkout must not pip install at once.
-# The grep drops pip's one-line warning per package that a machine-wide local extra index
-# (pip.conf) does not carry: ~100 lines of noise on a fresh install.
 venv:
-	@mkdir -p .run
-	@exec 9>.run/venv.lock; flock 9; \
-	if ! $(BIN)/python -c 'import sys' >/dev/null 2>&1; then \
-	  echo "venv: creating $(VENV) with $$($(PYTHON) --version 2>&1)"; \
-	  rm -rf $(VENV); \
-	  $(PYTHON) -m venv $(VENV); \
-	fi; \
-	want="$$( { $(BIN)/python -VV; cat $(REQS); } | sha256sum | cut -d' ' -f1)"; \
-	if [[ "$$(cat $(STAMP) 2>/dev/null)" == "$$want" ]]; then \
-	  echo "venv: up to date ($(VENV))"; \
-	else \
-	  echo "venv: pip install -r requirements-dev.txt (about a minute on a fresh clone)"; \
-	  start=$$SECONDS; \
-	  $(BIN)/python -m pip install --quiet --no-input --disable-pip-version-check -r requirements-dev.txt 2>&1 \
-	    | { grep -v -e 'is ignored: it is neither a file nor a directory' || true; }; \
-	  echo "$$want" > $(STAMP); \
-	  echo "venv: installed in $$((SECONDS - start)) s"; \
-	fi
+	@bash scripts/venv.sh $(VENV) requirements.lock
+
+venv-dev:
+	@bash scripts/venv.sh $(DEV_VENV) requirements-dev.lock
+
+# Rewrite both locks from requirements.txt / requirements-dev.txt (the hand-edited top-level pins):
+# every transitive package pinned, with hashes. The dev lock is constrained by the runtime one, so
+# the tests run exactly the versions that are served. Needs the package index (a few minutes).
+lock: venv-dev
+	$(DEV_BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+	  --no-emit-find-links --output-file requirements.lock requirements.txt
+	$(DEV_BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+	  --no-emit-find-links --constraint requirements.lock --output-file requirements-dev.lock requirements-dev.txt
 
 db-upgrade: venv
 	$(BIN)/flask --app wsgi db upgrade
@@ -101,29 +98,35 @@ serve: system-deps db-upgrade
 	exec $(GUNICORN) $(GUNICORN_ARGS) wsgi:app
 
 # Starts (and stops) its own PostgreSQL + Redis on ports 54339/63809 and the servers it measures.
-bench: system-deps venv
-	$(BIN)/python bench/$(BENCH).py $(BENCH_ARGS)
+bench: venv-dev
+	@bash scripts/system-deps.sh test
+	$(DEV_BIN)/python bench/$(BENCH).py $(BENCH_ARGS)
 
 test:
 	@bash scripts/test.sh $(ARGS)
 
-# The edit-test loop: engines, units and routes on SQLite, in this process: no browser (e2e), no
+# The edit-test loop: engines, units and routes on SQLite, in-process: no browser (e2e), no
 # gunicorn (server), no PostgreSQL/Redis/nginx (services), no slow tests; hypothesis "fast" profile
-# and a tenth of the fuzz examples (tests/conftest.py). Uses the existing .venv as it is (no
-# install step); `make test` runs everything. -m first: a -m in ARGS (pytest keeps the last) wins.
+# and a tenth of the fuzz examples (tests/conftest.py). TEST_JOBS pytest-xdist workers, whole files
+# per worker (test_fuzz.py's figure needs its file in one process); serial when xdist is not
+# installed or TEST_JOBS=1. Needs .venv-dev (made on the first run, then instant); no system packages
+# or services. `make test` runs everything. -m first: a -m in ARGS (pytest keeps the last) wins.
+TEST_JOBS ?= 2
 .PHONY: test-fast
-test-fast:
-	@test -x $(BIN)/python || { echo "test-fast: $(BIN)/python not found: run make venv (or make test) once"; exit 1; }
-	env -u SB_TEST_DATABASE_URL SB_HYPOTHESIS_PROFILE=fast SB_FUZZ_SCALE=0.1 \
-	  $(BIN)/python -m pytest -m "not e2e and not server and not services and not slow" $(ARGS)
+test-fast: venv-dev
+	@jobs=(); if [[ "$(TEST_JOBS)" != 1 ]] && $(DEV_BIN)/python -c 'import xdist' 2>/dev/null; then \
+	  jobs=(-n "$(TEST_JOBS)" --dist loadfile); fi; \
+	set -x; env -u SB_TEST_DATABASE_URL SB_HYPOTHESIS_PROFILE=fast SB_FUZZ_SCALE=0.1 \
+	  $(DEV_BIN)/python -m pytest "$${jobs[@]}" -m "not e2e and not server and not services and not slow" $(ARGS)
 
-audit: venv
+audit: venv-dev
 	@bash scripts/test.sh --audit-only
 
-lint: venv
-	$(BIN)/ruff check .
+lint: venv-dev
+	$(DEV_BIN)/ruff check .
 
-services-start: system-deps
+services-start:
+	@bash scripts/system-deps.sh test
 	@bash scripts/services.sh start
 
 services-stop:
@@ -138,4 +141,4 @@ clean: services-stop
 	  -name __pycache__ -type d -prune -exec rm -rf {} +
 
 distclean: clean
-	rm -rf $(VENV) node_modules
+	rm -rf $(VENV) $(DEV_VENV) node_modules

@@ -34,3 +34,11 @@ loglevel = "info"
 # A restart waits this long for open requests; Socket.IO clients reconnect by themselves.
 graceful_timeout = 20
 keepalive = 5
+
+
+def on_starting(server):
+    """Tell the app the address it is actually served on (after any --bind on the command line), so that
+    join links, QR codes and the setup link carry the right port; workers inherit the environment."""
+    first = server.cfg.bind[0] if server.cfg.bind else ""
+    if first and not first.startswith(("unix:", "fd://")):
+        os.environ["SB_BIND"] = first

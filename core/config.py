@@ -135,8 +135,8 @@ class Settings:
     async_mode: str
     allowed_origins: tuple[str, ...]
     public_url: str | None
-    bind_host: str
-    bind_port: int
+    bind_host: str | None
+    bind_port: int | None
     behind_proxy: bool
     secure_cookies: bool
     idle_timeout_minutes: int
@@ -153,7 +153,9 @@ class Settings:
         origins = tuple(_origin("SB_ALLOWED_ORIGINS", o, path_allowed=False)
                         for o in env.get("SB_ALLOWED_ORIGINS", "").split(",") if o.strip())
         public = env.get("SB_PUBLIC_URL", "").strip()
-        host, port = _bind(env.get("SB_BIND") or "127.0.0.1:5000")
+        # The address the server listens on: gunicorn.conf.py exports it from its final bind (so a
+        # --bind on the command line counts too); unset when the app runs some other way.
+        host, port = _bind(env["SB_BIND"]) if env.get("SB_BIND", "").strip() else (None, None)
         key, key_from_env = _secret_key(env, instance)
         return cls(
             instance_dir=instance,
@@ -185,7 +187,7 @@ class Settings:
             # None means same-origin only (Engine.IO's default); never "*".
             "ALLOWED_ORIGINS": list(self.allowed_origins) or None,
             "PUBLIC_URL": self.public_url,
-            "BIND": f"{self.bind_host}:{self.bind_port}",
+            "BIND": f"{self.bind_host}:{self.bind_port}" if self.bind_port else None,
             "BEHIND_PROXY": self.behind_proxy,
             "SESSION_COOKIE_NAME": "sb_session",
             "SESSION_COOKIE_HTTPONLY": True,

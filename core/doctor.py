@@ -94,7 +94,8 @@ def check_proxy_and_tls(config: dict) -> list[Finding]:
     elif public:
         findings.append(Finding("ok", "public URL", public))
     else:
-        findings.append(Finding("ok", "public URL", f"from the bind address {config['BIND']}"))
+        where = f"the bind address {config['BIND']}" if config.get("BIND") else "a facilitator's first page load"
+        findings.append(Finding("ok", "public URL", f"from {where} (SB_PUBLIC_URL fixes it)"))
     tls = bool(public and urlsplit(public).scheme == "https")
     if (tls or config["BEHIND_PROXY"]) and not config["SESSION_COOKIE_SECURE"]:
         findings.append(Finding("FAIL", "cookies", "served over TLS but SB_SECURE_COOKIES is off: set "

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The whole test run, as CI does it (.ci/run -> make test -> this script):
 #
-#   1. Debian packages (scripts/system-deps.sh; instant on a warm machine)
-#   2. .venv, pip install only when requirements changed (make venv)
-#   3. pip-audit -r requirements.txt
+#   1. Debian packages to run and to test (scripts/system-deps.sh test; instant on a warm machine)
+#   2. .venv-dev from requirements-dev.lock with hash checking, only when the lock changed (make venv-dev)
+#   3. pip-audit of requirements.lock (every runtime package, transitive ones included)
 #   4. throwaway PostgreSQL + Redis of this checkout (scripts/services.sh: ports derived from the
 #      checkout path, never another checkout's servers), stopped again on exit, also on failure
 #   5. pytest on SQLite (the default): the whole suite, tests/e2e included
@@ -32,7 +32,7 @@ MODE=all
 if [[ "${1-}" == "--audit-only" ]]; then MODE=audit; shift; fi
 PYTEST_ARGS=("$@")
 
-BIN="$ROOT/.venv/bin"
+BIN="$ROOT/.venv-dev/bin"
 OUT="$ROOT/test-output"
 mkdir -p "$OUT" "$ROOT/.run"
 
@@ -79,13 +79,13 @@ fi
 if [[ $MODE == all ]]; then
   banner "system packages"
   t=$(now)
-  bash scripts/system-deps.sh || abort "system packages" "$(elapsed "$t")" "scripts/system-deps.sh failed"
+  bash scripts/system-deps.sh test || abort "system packages" "$(elapsed "$t")" "scripts/system-deps.sh test failed"
   record ok "system packages" "$(elapsed "$t")"
 fi
 
 banner "virtualenv"
 t=$(now)
-make --no-print-directory -s venv || abort "virtualenv" "$(elapsed "$t")" "make venv failed"
+make --no-print-directory -s venv-dev || abort "virtualenv" "$(elapsed "$t")" "make venv-dev failed"
 record ok "virtualenv" "$(elapsed "$t")"
 
 # ---------------------------------------------------------------------------------------------
@@ -100,7 +100,7 @@ record ok "virtualenv" "$(elapsed "$t")"
 # per-version JSON that pip-audit's "pypi" service uses (and OSV is unreachable), so every
 # package is skipped and the step ends in the warning.
 run_audit() {
-  banner "pip-audit -r requirements.txt"
+  banner "pip-audit -r requirements.lock"
   local t json="$OUT/pip-audit.json" log="$OUT/pip-audit.log" rc
   t=$(now)
   if [[ "${SB_SKIP_AUDIT:-}" == 1 ]]; then
@@ -109,7 +109,8 @@ run_audit() {
   fi
   rm -f "$json"
   set +e
-  "$BIN/pip-audit" -r requirements.txt --progress-spinner off --timeout 30 \
+  # --no-deps: the lock already lists every package (no resolver run); hashes are checked as in the install.
+  "$BIN/pip-audit" -r requirements.lock --no-deps --require-hashes --progress-spinner off --timeout 30 \
     --format json --output "$json" >"$log" 2>&1
   rc=$?
   set -e

@@ -20,7 +20,8 @@ def settings(tmp_path, **env) -> Settings:
 def test_defaults_suit_one_practice(tmp_path):
     s = settings(tmp_path)
     assert s.database_url == f"sqlite:///{tmp_path / 'secure_base.db'}"
-    assert (s.bind_host, s.bind_port) == ("127.0.0.1", 5000)
+    assert (s.bind_host, s.bind_port) == (None, None)  # learned from gunicorn (SB_BIND) when it serves
+    assert settings(tmp_path, SB_BIND="127.0.0.1:5001").flask_config()["BIND"] == "127.0.0.1:5001"
     assert s.allowed_origins == () and s.public_url is None and s.redis_url is None
     assert not s.secure_cookies and not s.behind_proxy and s.purge_scheduler
     assert s.flask_config()["ALLOWED_ORIGINS"] is None  # same origin only, never "*"

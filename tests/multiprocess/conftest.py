@@ -47,7 +47,10 @@ class Cluster:
         self.ports = {"a": c.free_port(), "b": c.free_port(), "nginx": c.free_port()}
         self.url = {k: f"http://127.0.0.1:{p}" for k, p in self.ports.items()}
         self.env = c.app_env(self.db_url, tmp, redis_url=os.environ["SB_TEST_REDIS_URL"])
-        self.env.update({"SECRET_KEY": "multi-process-test-secret-not-for-production", "SB_BEHIND_PROXY": "1"})
+        # Behind a proxy the public address is configured (doctor requires it); links never come from
+        # a request's Host or X-Forwarded-Host.
+        self.env.update({"SECRET_KEY": "multi-process-test-secret-not-for-production", "SB_BEHIND_PROXY": "1",
+                         "SB_PUBLIC_URL": "https://groups.example.org"})
         self.procs: list[c.Proc] = []
 
     def flask(self, *args: str) -> str:

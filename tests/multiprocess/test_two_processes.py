@@ -56,7 +56,7 @@ def test_two_processes_behind_nginx(cluster):
         snap = console.wait("snapshot")
         assert snap["status"] == "ok"
         join_url = snap["view"]["join"]["url"]
-        # Built from the forwarded scheme and host on the Socket.IO path too (SB_PUBLIC_URL unset).
+        # Built from SB_PUBLIC_URL, on the Socket.IO path too.
         assert join_url.startswith("https://groups.example.org/j/"), join_url
         join_path = join_url.split("groups.example.org", 1)[1]
 
