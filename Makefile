@@ -48,7 +48,7 @@ help:
 	@echo "make bench           a benchmark: BENCH=fanout|many_groups|scale_out BENCH_ARGS=... (docs/PERFORMANCE.md)"
 	@echo "make test            full test run: test packages, .venv-dev, pip-audit, services, pytest (SQLite + PostgreSQL)"
 	@echo "                     (make test ARGS=\"-k join\" passes arguments to pytest)"
-	@echo "make test-fast       the edit-test loop (~1 min): pytest on SQLite in-process only: no browser,"
+	@echo "make test-fast       the edit-test loop (~2-3 min, 2 workers): pytest on SQLite, no browser,"
 	@echo "                     no PostgreSQL/Redis/nginx, no gunicorn (-m \"not e2e and not server and"
 	@echo "                     not services and not slow\"; make test-fast ARGS=\"-k join -x\"); uses .venv-dev"
 	@echo "make audit           pip-audit of requirements.lock"

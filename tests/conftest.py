@@ -26,7 +26,7 @@ os.environ["SB_ASYNC_MODE"] = "threading"
 from argon2 import PasswordHasher  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 
-from core import create_app, migrate, security  # noqa: E402
+from core import catalogue, create_app, migrate, security  # noqa: E402
 from core.db import Base  # noqa: E402
 from core.extensions import db, socketio  # noqa: E402
 
@@ -37,9 +37,11 @@ security._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 # ---- run-wide knobs -----------------------------------------------------------------------------
 
-# Hypothesis profiles. Tests that set max_examples themselves keep their own figure in "ci"; "fast"
-# is for the edit-test loop (make test-fast). SB_FUZZ_SCALE scales tests/security/test_fuzz.py.
-hypothesis_settings.register_profile("ci", hypothesis_settings.get_profile("default"))
+# Hypothesis profiles: "ci" (hypothesis' defaults, 100 examples) for make test, "fast" (a quarter) for
+# make test-fast. Modules that set their own max_examples scale it by settings.default.max_examples
+# / 100 (tests/activities/test_engine_properties*.py): as written in "ci", a quarter in "fast".
+# SB_FUZZ_SCALE scales tests/security/test_fuzz.py (make test-fast: 0.1).
+hypothesis_settings.register_profile("ci", max_examples=100)
 hypothesis_settings.register_profile("fast", max_examples=25, deadline=None,
                                      suppress_health_check=[HealthCheck.too_slow])
 HYPOTHESIS_PROFILE = os.environ.get("SB_HYPOTHESIS_PROFILE") or "ci"
@@ -57,6 +59,8 @@ def _run_seed() -> int:
 
 
 RUN_SEED = _run_seed()
+# pytest-xdist workers (make test-fast) import this file again: they must use the same seed.
+os.environ["SB_TEST_SEED"] = str(RUN_SEED)
 
 
 def seed_for(nodeid: str) -> int:
@@ -120,6 +124,24 @@ def pytest_collection_modifyitems(config, items):
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
+
+
+# The packaged library is parsed and validated once per test process instead of once per app (the
+# models are frozen; tests/activities and the start-up test in test_setup_and_login still load it
+# themselves). Every app gets the same, immutable Library.
+_load_library = catalogue.load_library
+_library_cache: list = []
+
+
+def _load_library_once(*args, **kwargs):
+    if args or kwargs:
+        return _load_library(*args, **kwargs)
+    if not _library_cache:
+        _library_cache.append(_load_library())
+    return _library_cache[0]
+
+
+catalogue.load_library = _load_library_once
 
 
 def _reset_postgres(url: str) -> None:

@@ -35,8 +35,11 @@ PARTNER_ALLOWED = {
                            "shown"},
 }
 
-THOROUGH = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-QUICK = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Example counts scale with the hypothesis profile (tests/conftest.py): as written in "ci", a quarter
+# in "fast" (make test-fast).
+SCALE = settings.default.max_examples / 100
+THOROUGH = settings(max_examples=int(200 * SCALE), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+QUICK = settings(max_examples=int(60 * SCALE), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 IDS = ["p1", "p2", "p3", "p4", "p5", "p6"]
 NAMES = {member: f"Name{member.upper()}" for member in IDS}  # tokens that appear nowhere else
 F = {"role": "facilitator", "id": "f1"}

@@ -24,8 +24,11 @@ from activities.kinds.pairs_rules import FOCUS, LOOP_ROLES, OBSERVER
 from activities.library import load_library
 from activities.schema import ActivityAdapter
 
-QUICK = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-DEEP = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Example counts scale with the hypothesis profile (tests/conftest.py): as written in "ci", a quarter
+# in "fast" (make test-fast).
+SCALE = settings.default.max_examples / 100
+QUICK = settings(max_examples=int(60 * SCALE), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+DEEP = settings(max_examples=int(100 * SCALE), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 IDS = ["p1", "p2", "p3", "p4", "p5", "p6", "p7"]
 NAMES = {member: f"Name{member.upper()}" for member in IDS}  # tokens that appear nowhere else
 F = {"role": "facilitator", "id": "f1"}

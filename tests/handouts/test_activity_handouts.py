@@ -13,6 +13,10 @@ from handouts.cli import handouts_cli
 from handouts.render import render_pdf
 from tests.handouts.conftest import pdf_text, squash
 
+# Builds and reads back a guide and a worksheet for every library activity (~40 PDFs): make test
+# only, not make test-fast.
+pytestmark = pytest.mark.slow
+
 LIB = load_library()
 SLUGS = [a.slug for a in LIB.all()]
 EMOTIONS = [f.model_dump() for f in LIB.emotions]
