@@ -94,3 +94,14 @@ def test_the_dev_lock_serves_the_runtime_versions():
 def test_venv_script_installs_with_hash_checking():
     script = (ROOT / "scripts/venv.sh").read_text()
     assert "--require-hashes" in script
+
+
+def test_the_runtime_lock_has_what_the_gevent_worker_imports():
+    """gunicorn's gevent worker imports `packaging`, declared only in gunicorn's "gevent" extra: a
+    runtime venv without it cannot start (seen on a fresh clone)."""
+    from importlib.metadata import requires
+
+    runtime = {k.lower() for k in pins(ROOT / "requirements.lock")}
+    extra = [r.split(";")[0].strip() for r in requires("gunicorn") or [] if 'extra == "gevent"' in r]
+    names = {re.split(r"[<>=!~ \[]", r, maxsplit=1)[0].lower() for r in extra}
+    assert names and names <= runtime, names - runtime
