@@ -197,7 +197,7 @@ def test_bound_to_loopback_keeps_the_port_and_warns_facilitators_only(app, room,
     gs, fac_http = room["gs"], room["f"].client
     console = fac_http.get(f"/sessions/{gs.id}/console").get_data(as_text=True)
     assert 'value="http://127.0.0.1:5077/j/' in console
-    assert WARNING in console and "make run BIND=0.0.0.0:5000" in console and "SB_PUBLIC_URL" in console
+    assert WARNING in console and "make run BIND=0.0.0.0:5077" in console and "SB_PUBLIC_URL" in console
     assert WARNING in fac_http.get(f"/sessions/{gs.id}/join-sheet").get_data(as_text=True)
     assert WARNING in fac_http.get(f"/sessions/{gs.id}/handouts/join-sheet").get_data(as_text=True)
     ack = room["fac"].emit("sync", {}, callback=True)
