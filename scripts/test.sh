@@ -6,8 +6,9 @@
 #   3. pip-audit of requirements.lock (every runtime package, transitive ones included)
 #   4. throwaway PostgreSQL + Redis of this checkout (scripts/services.sh: ports derived from the
 #      checkout path, never another checkout's servers), stopped again on exit, also on failure
-#   5. pytest on SQLite (the default): the whole suite, tests/e2e included
-#   6. pytest on PostgreSQL (SB_TEST_DATABASE_URL set), -m "not e2e": only the tests that use the
+#   5. pytest on SQLite (the default): the whole suite, tests/e2e included (in-process tests on two
+#      pytest-xdist workers, then the server/browser tests one at a time)
+#   6. pytest on PostgreSQL (SB_TEST_DATABASE_URL set): the tests that use the database, not e2e: only the tests that use the
 #      database (tests/conftest.py deselects the others: they already ran in step 5)
 #   7. summary; exit non-zero if any step failed
 #
@@ -50,7 +51,7 @@ else
   banner() { printf '\n==> %s\n' "$*"; }
 fi
 record() {  # record STATUS NAME TIME DETAIL
-  SUMMARY+=("$(printf '  %-5s %-22s %7s  %s' "$1" "$2" "$3" "${4-}")")
+  SUMMARY+=("$(printf '  %-5s %-27s %7s  %s' "$1" "$2" "$3" "${4-}")")
   if [[ "$1" == FAIL ]]; then FAILED=1; fi
 }
 print_summary() {
@@ -251,9 +252,22 @@ PY
   esac
 }
 
-run_pytest "sqlite" sqlite -u SB_TEST_DATABASE_URL -- "${PYTEST_ARGS[@]}"
-# -m goes first so that a -m in ARGS (pytest keeps the last one) can override it.
-run_pytest "postgres" postgres "SB_TEST_DATABASE_URL=$SB_TEST_POSTGRES_URL" -- -m "not e2e" "${PYTEST_ARGS[@]}"
+# Each database pass in two parts: the in-process tests on TEST_JOBS pytest-xdist workers (whole
+# files per worker; on PostgreSQL each worker has a database of its own, tests/conftest.py), then
+# the tests that start real servers or browsers (markers e2e, server, services) one at a time, as
+# they measure and time real processes. -m goes first so that a -m in ARGS (pytest keeps the last
+# one) can override it.
+JOBS=()
+if [[ "${TEST_JOBS:-2}" != 1 ]] && "$BIN/python" -c 'import xdist' 2>/dev/null; then
+  JOBS=(-n "${TEST_JOBS:-2}" --dist loadfile)
+fi
+IN_PROCESS="not e2e and not server and not services"
+run_pytest "sqlite in-process" sqlite -u SB_TEST_DATABASE_URL -- "${JOBS[@]}" -m "$IN_PROCESS" "${PYTEST_ARGS[@]}"
+run_pytest "sqlite servers" sqlite-servers -u SB_TEST_DATABASE_URL -- -m "e2e or server or services" "${PYTEST_ARGS[@]}"
+run_pytest "postgres in-process" postgres "SB_TEST_DATABASE_URL=$SB_TEST_POSTGRES_URL" -- "${JOBS[@]}" -m "$IN_PROCESS" "${PYTEST_ARGS[@]}"
+# Only `services` tests here (the multi-process test): other `server` tests start servers on a SQLite
+# file of their own (tests/security/support.py), so on PostgreSQL they would only repeat the SQLite pass.
+run_pytest "postgres services" postgres-services "SB_TEST_DATABASE_URL=$SB_TEST_POSTGRES_URL" -- -m "services and not e2e" "${PYTEST_ARGS[@]}"
 
 if [[ $RAN_TESTS -eq 0 ]]; then
   record FAIL "pytest" "" "no test ran in either run"
