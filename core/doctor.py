@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from core import migrate
+from core import links, migrate
 
 FINGERPRINT_KEY = "sb:secret-fingerprint:"
 
@@ -81,10 +81,6 @@ def check_redis(config: dict, redis_client=None) -> list[Finding]:
     return findings
 
 
-def _is_local(host: str | None) -> bool:
-    return host in {"localhost", "127.0.0.1", "::1"} or bool(host and host.startswith("127."))
-
-
 def check_proxy_and_tls(config: dict) -> list[Finding]:
     public = config["PUBLIC_URL"]
     findings = []
@@ -100,7 +96,7 @@ def check_proxy_and_tls(config: dict) -> list[Finding]:
     if (tls or config["BEHIND_PROXY"]) and not config["SESSION_COOKIE_SECURE"]:
         findings.append(Finding("FAIL", "cookies", "served over TLS but SB_SECURE_COOKIES is off: set "
                                 "SB_SECURE_COOKIES=1 so that cookies never travel unencrypted"))
-    elif public and not tls and not _is_local(urlsplit(public).hostname):
+    elif public and not tls and not links.is_local_only(public):
         findings.append(Finding("warn", "cookies", "SB_PUBLIC_URL is plain http: fine on a closed network, "
                                 "use https (and SB_SECURE_COOKIES=1) anywhere else"))
     else:
