@@ -13,6 +13,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -126,6 +127,8 @@ class GroupSession(Base):
     join_token: Mapped[str] = mapped_column(String(64), unique=True)
     join_code: Mapped[str] = mapped_column(String(8), unique=True)
     display_token: Mapped[str] = mapped_column(String(64), unique=True)
+    # The room display link can be turned off (a revoked link opens nothing) and made anew.
+    display_on: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     locked: Mapped[bool] = mapped_column(Boolean, default=False)
     auto_admit: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(10), default="planned")  # planned | live | ended
