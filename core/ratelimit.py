@@ -22,7 +22,12 @@ def blocked(key: str, limit: int, window: timedelta) -> bool:
 
 
 def failed(key: str) -> None:
-    """Count one failed attempt (a wrong password, a wrong code). Successes are never counted."""
+    """Count one failed attempt (a wrong password, a wrong code). Successful sign-ins are never counted."""
+    hit(key)
+
+
+def hit(key: str) -> None:
+    """Count one event under `key` (a failed attempt, a join, a used join ticket)."""
     now = utcnow()
     with db.transaction() as s:
         s.execute(delete(RateHit).where(RateHit.at < now - timedelta(days=1)))

@@ -88,7 +88,7 @@ def _identify(auth_data) -> Caller:
             return Caller("participant" if p.status == "admitted" else "waiting", gs, request.sid, participant=p)
     elif gs is not None and role == "display":
         token = auth_data.get("display")
-        if _token_like(token) and equal(token, gs.display_token):
+        if gs.display_on and _token_like(token) and equal(token, gs.display_token):
             return Caller("display", gs, request.sid)
     raise ConnectionRefusedError("unauthorized")
 
@@ -108,7 +108,7 @@ def current_caller() -> Caller | None:
         if p is None or p.status == "removed":
             return None
         return Caller("participant" if p.status == "admitted" else "waiting", gs, request.sid, participant=p)
-    return Caller("display", gs, request.sid)
+    return Caller("display", gs, request.sid) if gs.display_on else None
 
 
 def enter_rooms(caller: Caller) -> None:
@@ -271,5 +271,18 @@ def disconnect_facilitator(facilitator_id: int) -> None:
     with db.transaction() as s:
         sids = list(s.execute(select(Connection.sid).where(Connection.facilitator_id == facilitator_id)).scalars())
         s.execute(delete(Connection).where(Connection.facilitator_id == facilitator_id))
+    for sid in sids:
+        socketio.server.disconnect(sid, namespace="/")
+
+
+def disconnect_displays(session_id: int) -> None:
+    """End every open room display of a session (its link was replaced or turned off): the room is
+    closed first, so nothing more reaches them even before the disconnect lands on their process."""
+    with db.transaction() as s:
+        sids = list(s.execute(select(Connection.sid).where(Connection.session_id == session_id,
+                                                           Connection.role == "display")).scalars())
+        s.execute(delete(Connection).where(Connection.session_id == session_id, Connection.role == "display"))
+    socketio.emit("status", {"status": "display_off"}, to=live.rooms(session_id)["display"])
+    socketio.close_room(live.rooms(session_id)["display"])
     for sid in sids:
         socketio.server.disconnect(sid, namespace="/")

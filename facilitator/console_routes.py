@@ -18,7 +18,8 @@ def console(session_id: int):
     public_url.learn_from_facilitator_page()
     ops.mark_live(gs)
     return render_template("facilitator/console.html", gs=gs, group=gs.group, action=ActionForm(),
-                           join=links.facilitator_join_info(gs), display_url=links.display_url(gs))
+                           join=links.facilitator_join_info(gs),
+                           display_url=links.display_url(gs) if gs.display_on else None)
 
 
 @bp.route("/sessions/<int:session_id>/join-sheet")
@@ -34,10 +35,15 @@ def join_sheet(session_id: int):
 @login_required
 def summary(session_id: int):
     """After (or during) a session: attendance, time per activity, airtime, answers facilitators may see."""
+    from core import audit
+    from core.extensions import db
     from facilitator.summary import session_summary
 
     gs = session_or_404(session_id)
-    return render_template("facilitator/summary.html", gs=gs, s=session_summary(gs))
+    summary_view = session_summary(gs)
+    with db.transaction():
+        audit.record("read_summary", session=gs, actor="facilitator", actor_id=current_user.id)
+    return render_template("facilitator/summary.html", gs=gs, s=summary_view)
 
 
 @bp.post("/sessions/<int:session_id>/rotate")
@@ -47,6 +53,18 @@ def rotate(session_id: int):
     if ActionForm().validate_on_submit():
         ops.rotate(gs, current_user)
         flash("New join link and code made. The old ones no longer work; people already here stay.", "ok")
+    return redirect(url_for("facilitator.console", session_id=gs.id))
+
+
+@bp.post("/sessions/<int:session_id>/display/<any(new, off):action>")
+@login_required
+def display_link(session_id: int, action: str):
+    """Replace the room display link, or turn it off: displays open with the old link go blank at once."""
+    gs = session_or_404(session_id)
+    if ActionForm().validate_on_submit():
+        ops.set_display(gs, action == "new", current_user)
+        flash("New room display link made. Displays open with the old link have closed." if action == "new"
+              else "The room display link is off. Displays that were open have closed.", "ok")
     return redirect(url_for("facilitator.console", session_id=gs.id))
 
 

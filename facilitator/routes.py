@@ -1,16 +1,17 @@
 """Facilitator pages: first-time setup, sign in/out, groups, co-facilitator invitations."""
 from __future__ import annotations
 
-from datetime import timedelta
+import logging
 
 from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
 
-from core import links, ratelimit
+from core import links
 from core.auth import group_or_404
 from core.extensions import db
-from core.models import GroupSession
-from facilitator import bp
+from core.models import Facilitator, GroupSession
+from facilitator import bp, signin_limits
 from facilitator import sessions as ops
 from facilitator.accounts import (
     AccountError,
@@ -25,11 +26,7 @@ from facilitator.accounts import (
 )
 from facilitator.forms import AccountForm, ActionForm, GroupForm, LoginForm, SessionForm
 
-LOGIN_LIMIT = (8, timedelta(minutes=10))  # failed attempts per email+address in the window
-
-
-def _client_address() -> str:
-    return request.remote_addr or "unknown"
+log = logging.getLogger(__name__)
 
 
 def _start_login(f) -> None:
@@ -67,17 +64,21 @@ def login():
     if session.pop("idle_logout", False):
         flash("You were signed out after a period of inactivity.", "info")
     if form.validate_on_submit():
-        key = f"login:{_client_address()}:{form.email.data.strip().lower()}"
-        if ratelimit.blocked(key, *LOGIN_LIMIT):
+        email = form.email.data.strip().lower()
+        account_id = db.session.execute(select(Facilitator.id).where(Facilitator.email == email)).scalar()
+        if signin_limits.blocked(email, account_id):
+            log.info("sign-in refused: rate limit")
             flash("Too many sign-in attempts. Please wait a few minutes and try again.", "error")
             return render_template("facilitator/login.html", form=form), 429
-        f = authenticate(form.email.data, form.password.data)
+        f = authenticate(email, form.password.data)
         if f is None:
-            ratelimit.failed(key)
+            signin_limits.failed(email, account_id)
             flash("That email and password do not match an account.", "error")
         else:
             _start_login(f)
-            return redirect(url_for("facilitator.dashboard"))
+            response = redirect(url_for("facilitator.dashboard"))
+            signin_limits.remember_device(response, f.id)
+            return response
     return render_template("facilitator/login.html", form=form)
 
 
@@ -192,13 +193,11 @@ def create_session(group_id: int):
 @bp.route("/display/<token>")
 def display(token: str):
     """The room display: read-only, its own link; the socket checks the same token."""
-    from sqlalchemy import select
-
     if len(token) > 100:
         abort(404)
     gs = db.session.execute(select(GroupSession).where(GroupSession.display_token == token)).scalar_one_or_none()
-    if gs is None:
-        abort(404)
+    if gs is None or not gs.display_on:
+        return render_template("facilitator/display_closed.html"), 404
     return render_template("facilitator/display.html", gs=gs, token=token)
 
 

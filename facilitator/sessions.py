@@ -85,6 +85,19 @@ def rotate(gs: GroupSession, actor: Facilitator) -> None:
     live.refresh(gs)
 
 
+def set_display(gs: GroupSession, on: bool, actor: Facilitator) -> None:
+    """A new room display link (on) or none at all (off). Either way the old link stops working and
+    every display open with it is cut off at once, on every process."""
+    with db.transaction() as s:
+        gs = s.merge(gs)
+        gs.display_token, gs.display_on = new_token(24), on
+        audit.record("display_link_new" if on else "display_link_off", session=gs, actor="facilitator",
+                     actor_id=actor.id)
+    from core.sockets import disconnect_displays
+
+    disconnect_displays(gs.id)
+
+
 def set_lock(gs: GroupSession, locked: bool, actor: Facilitator) -> None:
     with db.transaction() as s:
         gs = s.merge(gs)

@@ -5,6 +5,7 @@ named by its public id and the person by their own http-only cookie.
 """
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from flask import (
@@ -23,12 +24,16 @@ from sqlalchemy import select
 from core import ratelimit, roster
 from core.extensions import db
 from core.models import GroupSession
-from core.security import normalise_code
+from core.security import new_token, normalise_code
 from core.sockets import participant_cookie
-from participant import bp
+from participant import bp, joining
 from participant.forms import CodeForm, ConsentForm, LeaveForm, NameForm
 
-CODE_LIMIT = (10, timedelta(minutes=10))  # wrong codes per network address
+# Wrong codes: a few per device (one person's typos), many per network address (a whole room behind one
+# clinic NAT must not be locked out by a neighbour's typos; the code space is 25^7, about 6 billion).
+log = logging.getLogger(__name__)
+CODE_LIMIT_DEVICE = (5, timedelta(minutes=10))
+CODE_LIMIT_ADDRESS = (100, timedelta(minutes=10))
 COOKIE_HOURS = 24
 
 
@@ -53,8 +58,18 @@ def _closed_reason(gs: GroupSession) -> str | None:
     return None
 
 
+def _address() -> str:
+    return request.remote_addr or "unknown"
+
+
+def _limit_page(problem: str):
+    log.info("join refused: %s", problem)
+    return render_template("participant/join_problem.html", message=joining.LIMIT_MESSAGES[problem]), 429
+
+
 def _begin_join(gs: GroupSession):
-    """Common to link and code: recognise a returning person, refuse removed ones, else ask for a name."""
+    """Common to link and code: recognise a returning person, refuse removed ones, else ask for a name.
+    The join ticket is bound to the link and code of this moment (participant/joining.py)."""
     holder = _holder(gs)
     if holder is not None and holder.status == "removed":
         return render_template("participant/closed.html", reason="removed"), 403
@@ -62,7 +77,9 @@ def _begin_join(gs: GroupSession):
         return redirect(url_for("participant.live", public_id=gs.public_id))
     if (reason := _closed_reason(gs)) is not None:
         return render_template("participant/closed.html", reason=reason), 403
-    session["join"] = gs.public_id
+    if (problem := joining.limit_problem(gs, _address())) is not None:
+        return _limit_page(problem)
+    session["join"] = joining.issue_ticket(gs)
     return redirect(url_for("participant.name", public_id=gs.public_id))
 
 
@@ -76,14 +93,18 @@ def join_code():
     form = CodeForm()
     if not form.validate_on_submit():
         return render_template("participant/home.html", form=form), 400
-    key = f"code:{request.remote_addr}"
-    if ratelimit.blocked(key, *CODE_LIMIT):
-        flash("Too many tries. Please wait a few minutes, or ask the facilitator for the link.", "error")
+    device = session.setdefault("device", new_token(12))
+    limits = {f"code:device:{device}": CODE_LIMIT_DEVICE, f"code:{_address()}": CODE_LIMIT_ADDRESS}
+    if any(ratelimit.blocked(key, *limit) for key, limit in limits.items()):
+        log.info("join code refused: rate limit")
+        flash("Too many tries. Please wait a few minutes, or use the link or QR code from the facilitator.",
+              "error")
         return render_template("participant/home.html", form=form), 429
     code = normalise_code(form.code.data)
     gs = db.session.execute(select(GroupSession).where(GroupSession.join_code == code)).scalar_one_or_none()
     if gs is None:
-        ratelimit.failed(key)
+        for key in limits:
+            ratelimit.failed(key)
         flash("That code does not match a session. Check the letters and try again.", "error")
         return render_template("participant/home.html", form=form), 404
     return _begin_join(gs)
@@ -99,11 +120,37 @@ def join_link(token: str):
     return _begin_join(gs)
 
 
+class _Stale(Exception):
+    """The join in progress cannot go on (the link changed, the ticket was used, the device was removed)."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+
+@bp.errorhandler(_Stale)
+def _stale(exc: _Stale):
+    session.pop("join", None)
+    session.pop("join_name", None)
+    if exc.reason == "removed":
+        return render_template("participant/closed.html", reason="removed"), 403
+    log.info("join refused: ticket %s", exc.reason)
+    return render_template("participant/join_problem.html", message=(
+        "This join link or code has changed since you opened it. Please use the current link or code "
+        "from the facilitator.")), 403
+
+
 def _joining(public_id: str) -> GroupSession:
-    """Only someone who came through the link or code for this session may pick a name and agree."""
+    """Only someone who came through the current link or code for this session may pick a name and agree;
+    a device whose person was removed from this session may not start again."""
     gs = _session_or_404(public_id)
-    if session.get("join") != gs.public_id:
+    ticket = session.get("join")
+    if not isinstance(ticket, dict) or ticket.get("s") != gs.public_id:
         abort(403)
+    holder = _holder(gs)
+    if holder is not None and holder.status == "removed":
+        raise _Stale("removed")
+    if (problem := joining.ticket_problem(ticket, gs)) is not None:
+        raise _Stale(problem)
     return gs
 
 
@@ -127,6 +174,11 @@ def agreements(public_id: str):
         return render_template("participant/closed.html", reason=reason), 403
     form = ConsentForm()
     if form.validate_on_submit():
+        if (problem := joining.limit_problem(gs, _address())) is not None:
+            return _limit_page(problem)
+        if not joining.spend_ticket(session["join"]):
+            raise _Stale("spent")
+        joining.count_join(gs, _address())
         _p, secret = roster.join(gs, session.pop("join_name"))
         session.pop("join", None)
         response = make_response(redirect(url_for("participant.live", public_id=gs.public_id)))

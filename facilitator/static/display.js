@@ -18,9 +18,23 @@
     if (window.SBDisplayActivity) { window.SBDisplayActivity.render(view); }
   }
 
+  /* The link was replaced or turned off (or never worked): nothing of the session stays on screen. */
+  var closed = false;
+  function close() {
+    closed = true;
+    ["step", "message", "names", "conn"].forEach(function (id) { SB.setText($(id), ""); });
+    $("join").hidden = true;
+    $("qr").removeAttribute("src");
+    $("activity").hidden = true;
+    $("activity").textContent = "";
+    SB.setText($("title"), "Room display");
+    SB.setText($("phase-text"), "This display link no longer works. Ask the facilitator for the new one.");
+  }
+
   SB.connect({
     session: app.dataset.session, as: "display", display: app.dataset.display,
-    onView: render,
-    onConn: function (s) { SB.setText($("conn"), s === "connected" ? "" : "Reconnecting…"); },
+    onView: function (view) { if (!closed) { render(view); } },
+    onStatus: function (s) { if (s === "display_off" || s === "refused") { close(); } },
+    onConn: function (s) { if (!closed) { SB.setText($("conn"), s === "connected" ? "" : "Reconnecting…"); } },
   });
 })();
