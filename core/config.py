@@ -142,6 +142,12 @@ class Settings:
     idle_timeout_minutes: int
     audit_retention_days: int
     purge_scheduler: bool
+    pdf_workers: int
+    pdf_queue: int
+    pdf_timeout_seconds: int
+    pdf_cache_mb: int
+    pdf_cache_seconds: int
+    pdf_renders_per_minute: int
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -173,6 +179,14 @@ class Settings:
             idle_timeout_minutes=_int(env, "SB_IDLE_TIMEOUT_MINUTES", 45, 1, 24 * 60),
             audit_retention_days=_int(env, "SB_AUDIT_RETENTION_DAYS", 365, 1, 3650),
             purge_scheduler=_bool(env, "SB_PURGE_SCHEDULER", True),
+            # Handout PDFs render in worker processes (docs/HANDOUTS.md); 0 renders in the serving
+            # process, blocking every live session while it runs (for the benchmark's baseline only).
+            pdf_workers=_int(env, "SB_PDF_WORKERS", 2, 0, 16),
+            pdf_queue=_int(env, "SB_PDF_QUEUE", 8, 0, 200),
+            pdf_timeout_seconds=_int(env, "SB_PDF_TIMEOUT_SECONDS", 60, 5, 600),
+            pdf_cache_mb=_int(env, "SB_PDF_CACHE_MB", 32, 0, 1024),
+            pdf_cache_seconds=_int(env, "SB_PDF_CACHE_SECONDS", 300, 0, 3600),
+            pdf_renders_per_minute=_int(env, "SB_PDF_RENDERS_PER_MINUTE", 12, 1, 600),
         )
 
     def flask_config(self) -> dict:
@@ -201,6 +215,12 @@ class Settings:
             "WTF_CSRF_TIME_LIMIT": None,  # tied to the login session instead; idle timeout ends it
             "AUDIT_RETENTION_DAYS": self.audit_retention_days,
             "PURGE_SCHEDULER": self.purge_scheduler,
+            "PDF_WORKERS": self.pdf_workers,
+            "PDF_QUEUE": self.pdf_queue,
+            "PDF_TIMEOUT_SECONDS": self.pdf_timeout_seconds,
+            "PDF_CACHE_BYTES": self.pdf_cache_mb * 1024 * 1024,
+            "PDF_CACHE_SECONDS": self.pdf_cache_seconds,
+            "PDF_RENDERS_PER_MINUTE": self.pdf_renders_per_minute,
             "TESTING": False,
         }
 

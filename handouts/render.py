@@ -88,12 +88,14 @@ def _parsed_css(url: str, mtime_ns: int, roots: tuple[tuple[str, Path], ...]) ->
     return CSS(url=url, url_fetcher=StaticFetcher(list(roots)))
 
 
-def print_css() -> CSS:
+PRINT_CSS = Path(__file__).resolve().parent / "static" / "print.css"  # the blueprint's static folder
+
+
+def print_css(roots: list[tuple[str, Path]] | None = None) -> CSS:
     """static/print.css parsed once (again only when the file changes), loaded through the same
     restricted fetcher. Parsing it for every PDF cost about a fifth of a one-page render."""
-    roots = static_roots(current_app)
-    path = Path(current_app.blueprints["handouts"].static_folder) / "print.css"
-    return _parsed_css(ORIGIN + CSS_HREF, path.stat().st_mtime_ns, tuple(roots))
+    roots = static_roots(current_app) if roots is None else roots
+    return _parsed_css(ORIGIN + CSS_HREF, PRINT_CSS.stat().st_mtime_ns, tuple(roots))
 
 
 def render_html(template: str, context: dict[str, Any], **preview: Any) -> str:
@@ -102,10 +104,23 @@ def render_html(template: str, context: dict[str, Any], **preview: Any) -> str:
                            preview={**preview, "css": PREVIEW_CSS_HREF})
 
 
-def render_pdf(template: str, context: dict[str, Any], paper: str = DEFAULT_PAPER) -> bytes:
-    """The handout as PDF bytes, on A4 or US Letter: the same template, print.css given directly."""
+def pdf_html(template: str, context: dict[str, Any]) -> str:
+    """The HTML a PDF is made from: the same template, without the preview's extras."""
+    return render_template(template, **context, css_href=None, preview=None)
+
+
+def html_to_pdf(html: str, paper: str, url_fetcher: StaticFetcher) -> bytes:
+    """PDF bytes from `pdf_html()` output, on A4 or US Letter, fetching only through `url_fetcher`.
+    Needs no Flask app: the render pool's worker processes run this (handouts/worker.py)."""
     if paper not in PAPERS:
         raise ValueError(f"paper must be one of {', '.join(PAPERS)}")
-    html = render_template(template, **context, css_href=None, preview=None)
-    document = HTML(string=html, base_url=ORIGIN + "/", url_fetcher=fetcher())
-    return document.write_pdf(stylesheets=[print_css(), paper_css(paper)], **PDF_OPTIONS)
+    document = HTML(string=html, base_url=ORIGIN + "/", url_fetcher=url_fetcher)
+    return document.write_pdf(stylesheets=[print_css(url_fetcher.roots), paper_css(paper)], **PDF_OPTIONS)
+
+
+def render_pdf(template: str, context: dict[str, Any], paper: str = DEFAULT_PAPER) -> bytes:
+    """The handout as PDF bytes, rendered here and now (the CLI, the benchmark; the routes go through
+    handouts.pool so that the serving process never renders)."""
+    if paper not in PAPERS:
+        raise ValueError(f"paper must be one of {', '.join(PAPERS)}")
+    return html_to_pdf(pdf_html(template, context), paper, fetcher())

@@ -3,9 +3,14 @@
 `<handout>` shows the preview, `<handout>.pdf` the PDF; `?paper=a4|letter` picks the paper (A4 by
 default). Facilitator routes need a login and, for anything group-scoped, membership of the group
 (others get 404). A take-home sheet is served to its own participant, identified by their cookie.
+
+PDFs are made off the event loop (handouts/making.py, handouts/pool.py); when that cannot happen now
+the person gets a calm page: 429 (their render budget), 503 (every worker busy), 504 (too slow).
+Facilitators' reads of sensitive handouts (summary, take-home sheets) are audited.
 """
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any
 
@@ -21,7 +26,11 @@ from core.sockets import participant_cookie
 from handouts import bp
 from handouts import context as ctx
 from handouts import session_context as sctx
-from handouts.render import DEFAULT_PAPER, PAPERS, render_html, render_pdf
+from handouts.making import TooManyRenders, make_pdf
+from handouts.pool import Busy, RenderFailed, RenderTimeout
+from handouts.render import DEFAULT_PAPER, PAPERS, render_html
+
+log = logging.getLogger(__name__)
 
 ACTIVITY_HANDOUTS = "any(guide, worksheet, reference)"
 
@@ -44,14 +53,46 @@ def _pdf_url(paper: str) -> str:
     return url_for(request.endpoint, **{**request.view_args, "pdf": True}, **args, paper=paper)
 
 
-def respond(template: str, context: dict[str, Any], name: str, pdf: bool, back: str | None = None) -> Response | str:
-    """The preview page, or the PDF as a download."""
+# What each refusal says; the PDF can always be asked for again, nothing is lost.
+UNAVAILABLE = {
+    TooManyRenders: (429, "That is a lot of printing at once",
+                     "You have made many new PDFs in the last minute. Please wait a minute and try again."),
+    Busy: (503, "The printer is busy", "Several handouts are being made right now. Please try again in a moment."),
+    RenderTimeout: (504, "That handout took too long",
+                    "It could not be made in time. Please try again in a moment; a shorter handout may help."),
+    RenderFailed: (500, "That handout could not be made", "Nothing you did caused this. Please try again in a moment."),
+}
+
+
+def _person() -> str:
+    return f"facilitator:{current_user.id}"
+
+
+def respond(template: str, context: dict[str, Any], name: str, pdf: bool, back: str | None = None, *,
+            person: str | None = None, gs: GroupSession | None = None, group_id: int | None = None):
+    """The preview page, or the PDF as a download (made off the event loop, cached, budgeted per person)."""
     paper = _paper()
-    if pdf:
-        response = Response(render_pdf(template, context, paper), mimetype="application/pdf")
-        response.headers["Content-Disposition"] = f'attachment; filename="{name}-{paper}.pdf"'
+    if not pdf:
+        return render_html(template, context, back=back, pdf=_pdf_url("a4"), letter=_pdf_url("letter"))
+    try:
+        data = make_pdf(template, context, paper, person=person or _person(),
+                        session_id=gs.id if gs is not None else None,
+                        group_id=gs.group_id if gs is not None else group_id)
+    except tuple(UNAVAILABLE) as exc:
+        code, heading, message = next(v for k, v in UNAVAILABLE.items() if isinstance(exc, k))
+        log.warning("handout %s not made (%d): %s", template.rsplit("/", 1)[-1], code, type(exc).__name__)
+        response = Response(render_template("error.html", heading=heading, message=message), code)
+        if code in (429, 503):
+            response.headers["Retry-After"] = "60" if code == 429 else "5"
         return response
-    return render_html(template, context, back=back, pdf=_pdf_url("a4"), letter=_pdf_url("letter"))
+    response = Response(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}-{paper}.pdf"'
+    return response
+
+
+def _audit_read(action: str, gs: GroupSession, target: str = "") -> None:
+    with db.transaction():
+        audit.record(action, actor="facilitator", actor_id=current_user.id, session=gs, target=target)
 
 
 def both(rule: str, **options: Any):
@@ -66,7 +107,7 @@ def both(rule: str, **options: Any):
 # ---- activity handouts ------------------------------------------------------------------------
 
 
-def _activity_handout(activity: Any, what: str, pdf: bool, back: str | None = None):
+def _activity_handout(activity: Any, what: str, pdf: bool, back: str | None = None, group_id: int | None = None):
     if activity is None or (what == "reference" and activity.kind != "info"):
         abort(404)
     if what == "guide":
@@ -76,7 +117,7 @@ def _activity_handout(activity: Any, what: str, pdf: bool, back: str | None = No
     else:
         context = ctx.reference_context(activity)
     return respond(f"handouts/{'guide' if what == 'guide' else what}.html", context,
-                   filename(activity.slug, what), pdf, back)
+                   filename(activity.slug, what), pdf, back, group_id=group_id)
 
 
 @both(f"/handouts/activities/<slug>/<{ACTIVITY_HANDOUTS}:what>")
@@ -94,7 +135,7 @@ def group_activity(group_id: int, slug: str, what: str, pdf: bool):
     group = group_or_404(group_id)
     activity = catalogue.resolve(group.id, slug) if len(slug) <= 80 else None
     back = url_for("facilitator.activity_preview", group_id=group.id, slug=slug)
-    return _activity_handout(activity, what, pdf, back)
+    return _activity_handout(activity, what, pdf, back, group.id)
 
 
 # ---- group and session handouts ----------------------------------------------------------------
@@ -105,7 +146,7 @@ def group_activity(group_id: int, slug: str, what: str, pdf: bool):
 def agreements(group_id: int, pdf: bool):
     group = group_or_404(group_id)
     return respond("handouts/agreements.html", sctx.agreements_context(group), filename(group.name, "agreements"),
-                   pdf, url_for("facilitator.group", group_id=group.id))
+                   pdf, url_for("facilitator.group", group_id=group.id), group_id=group.id)
 
 
 @bp.route("/sessions/<int:session_id>/handouts")
@@ -134,7 +175,7 @@ def packet(session_id: int, pdf: bool):
         abort(400)
     context = sctx.packet_context(gs, plan_rows(gs), edition, catalogue.emotions())
     return respond("handouts/packet.html", context, filename(gs.title, edition, "packet"), pdf,
-                   url_for("handouts.index", session_id=gs.id))
+                   url_for("handouts.index", session_id=gs.id), gs=gs)
 
 
 @both("/sessions/<int:session_id>/handouts/join-sheet")
@@ -142,16 +183,17 @@ def packet(session_id: int, pdf: bool):
 def join_sheet(session_id: int, pdf: bool):
     gs = session_or_404(session_id)
     return respond("handouts/join_sheet.html", sctx.join_context(gs, links.join_info(gs)),
-                   filename(gs.title, "join"), pdf, url_for("facilitator.console", session_id=gs.id))
+                   filename(gs.title, "join"), pdf, url_for("facilitator.console", session_id=gs.id), gs=gs)
 
 
 @both("/sessions/<int:session_id>/handouts/summary")
 @login_required
 def summary(session_id: int, pdf: bool):
-    """Generated on request from the session's data; never stored."""
+    """Generated on request from the session's data; never stored. Every read is audited."""
     gs = session_or_404(session_id)
+    _audit_read("print_summary" if pdf else "preview_summary", gs)
     return respond("handouts/summary.html", sctx.summary_context(gs, catalogue.emotions()),
-                   filename(gs.title, "summary"), pdf, url_for("facilitator.summary", session_id=gs.id))
+                   filename(gs.title, "summary"), pdf, url_for("facilitator.summary", session_id=gs.id), gs=gs)
 
 
 # ---- take-home sheets ---------------------------------------------------------------------------
@@ -166,13 +208,10 @@ def take_home_for(session_id: int, participant_id: int, pdf: bool):
     p = db.session.get(Participant, participant_id)
     if p is None or p.session_id != gs.id:
         abort(404)
-    if pdf:
-        with db.transaction():
-            audit.record("print_take_home", actor="facilitator", actor_id=current_user.id, session=gs,
-                         target=f"participant:{p.id}")
+    _audit_read("print_take_home" if pdf else "preview_take_home", gs, f"participant:{p.id}")
     context = sctx.take_home_context(gs, p, catalogue.emotions(), include_private=p.in_room)
     return respond("handouts/take_home.html", context, filename(gs.title, "take-home", p.display_name), pdf,
-                   url_for("handouts.index", session_id=gs.id))
+                   url_for("handouts.index", session_id=gs.id), gs=gs)
 
 
 @both("/s/<public_id>/take-home")
@@ -188,4 +227,4 @@ def take_home(public_id: str, pdf: bool):
         return render_template("participant/closed.html", reason="removed"), 403
     context = sctx.take_home_context(gs, holder, catalogue.emotions(), include_private=True)
     return respond("handouts/take_home.html", context, filename(gs.title, "take-home"), pdf,
-                   url_for("participant.live", public_id=gs.public_id))
+                   url_for("participant.live", public_id=gs.public_id), person=f"participant:{holder.id}", gs=gs)

@@ -78,7 +78,10 @@ def test_weasyprint_asks_our_fetcher_for_everything(pdf_app):
 
 
 @pytest.fixture
-def spy_fetches(monkeypatch):
+def spy_fetches(app, monkeypatch):
+    """Every URL the in-process fetcher is asked for. The routes render here (SB_PDF_WORKERS=0) so the
+    spy sees them; the worker processes' fetcher is checked in test_render_pool.py."""
+    app.config["PDF_WORKERS"] = 0
     asked = []
     real = render.fetcher
 
