@@ -1,17 +1,163 @@
-"""The audit log: who did what and when, never what anyone said or wrote."""
+"""The audit log: who did what and when, never what anyone said or wrote.
+
+Writing: `record()` adds a row; a facilitator's name is stored as it is when they act, so the record
+reads right after their account or the group is gone. A participant's name is never stored: it is
+looked up while they exist ("a participant (data purged)" after the purge) and is simply "a
+participant" in the tombstone an erased group leaves behind.
+Reading: `rows_for_group()` turns events into plain rows for the page, the CSV export and the CLI.
+"""
 from __future__ import annotations
 
+import csv
+import io
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
 from core.extensions import db
-from core.models import AuditEvent, GroupSession
+from core.models import AuditEvent, Facilitator, Group, GroupSession, Participant
+
+# What each action reads as in the log ("Who" did "what" to "about").
+ACTIONS = {
+    "group_create": "created the group",
+    "erase_group": "erased the group",
+    "retention_change": "changed how long answers are kept",
+    "invite": "created an invitation link",
+    "facilitator_join": "joined as co-facilitator",
+    "role_change": "joined as co-facilitator",  # written before roles had their own actions
+    "facilitator_remove": "removed a facilitator",
+    "facilitator_leave": "left the group",
+    "ownership_transfer": "handed ownership to",
+    "session_create": "created a session",
+    "session_end": "ended a session",
+    "erase_session": "erased a session",
+    "rotate_link": "made a new join link and code",
+    "display_link_new": "made a new room display link",
+    "display_link_off": "turned the room display link off",
+    "lock": "locked a session",
+    "unlock": "unlocked a session",
+    "join": "joined the waiting room",
+    "admit": "admitted",
+    "remove": "removed",
+    "leave": "left the session",
+    "erase_own_answers": "deleted their own answers",
+    "purge": "purged participants' data (retention)",
+    "read_audit": "read the audit log",
+    "export_audit": "exported the audit log (CSV)",
+    "read_summary": "read the session summary",
+    "preview_summary": "previewed the session summary handout",
+    "print_summary": "printed the session summary (PDF)",
+    "preview_take_home": "previewed a take-home sheet for",
+    "print_take_home": "printed a take-home sheet for",
+    "login": "signed in",
+    "logout": "signed out everywhere",
+}
+SYSTEM = {"system": "Secure Base (automatic)", "operator": "an operator (command line)"}
+CSV_HEADER = ("when_utc", "who", "what", "about", "session", "action")
 
 
 def record(action: str, *, actor: str, actor_id: int | None = None, session: GroupSession | None = None,
-           group_id: int | None = None, target: str = "") -> None:
+           group_id: int | None = None, target: str = "", target_name: str = "") -> None:
     """Add an audit row to the current unit of work (the caller commits)."""
+    actor_name = ""
+    if actor == "facilitator" and actor_id is not None:
+        actor_name = _facilitator_name(actor_id)
+    if not target_name and target.startswith("facilitator:"):
+        target_name = _facilitator_name(int(target.split(":", 1)[1]))
     db.session.add(AuditEvent(
         group_id=session.group_id if session is not None else group_id,
         session_id=session.id if session is not None else None,
         actor=f"{actor}:{actor_id}" if actor_id is not None else actor,
+        actor_name=actor_name[:80],
         action=action,
         target=target,
+        target_name=target_name[:80],
     ))
+
+
+def _facilitator_name(facilitator_id: int) -> str:
+    f = db.session.get(Facilitator, facilitator_id)
+    return f.name if f is not None else ""
+
+
+@dataclass
+class Row:
+    """One event as a person reads it."""
+
+    at: datetime
+    who: str
+    what: str
+    about: str
+    session: str
+    action: str
+
+
+class _Names:
+    """Resolves ids to what the log shows, each id once per page."""
+
+    def __init__(self, erased: bool) -> None:
+        self.erased = erased
+        self.participants: dict[int, str] = {}
+        self.sessions: dict[int, str] = {}
+
+    def participant(self, pid: int) -> str:
+        if self.erased:
+            return "a participant"
+        if pid not in self.participants:
+            p = db.session.get(Participant, pid)
+            self.participants[pid] = p.display_name if p is not None else "a participant (data purged)"
+        return self.participants[pid]
+
+    def session(self, sid: int | None) -> str:
+        if sid is None:
+            return ""
+        if sid not in self.sessions:
+            gs = None if self.erased else db.session.get(GroupSession, sid)
+            self.sessions[sid] = gs.title if gs is not None else f"session {sid} (erased)"
+        return self.sessions[sid]
+
+    def party(self, ref: str, stored_name: str) -> str:
+        kind, _, raw_id = ref.partition(":")
+        if ref in SYSTEM:
+            return SYSTEM[ref]
+        if kind == "participant" and raw_id.isdigit():
+            return self.participant(int(raw_id))
+        if kind == "participant":
+            return "a participant"
+        if kind == "facilitator":
+            return stored_name or "a facilitator (account removed)"
+        if kind == "session" and raw_id.isdigit():
+            return self.session(int(raw_id))
+        if kind == "group":
+            return "the group"
+        return ref
+
+
+def rows_for_group(group_id: int, limit: int | None = None) -> list[Row]:
+    """The group's events, newest first, as readable rows; works for an erased group's tombstone too."""
+    erased = db.session.get(Group, group_id) is None
+    query = (select(AuditEvent).where(AuditEvent.group_id == group_id)
+             .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()))
+    if limit is not None:
+        query = query.limit(limit)
+    names = _Names(erased)
+    return [Row(at=e.at, who=names.party(e.actor, e.actor_name), what=ACTIONS.get(e.action, e.action.replace("_", " ")),
+                about=names.party(e.target, e.target_name) if e.target else "", session=names.session(e.session_id),
+                action=e.action)
+            for e in db.session.execute(query).scalars()]
+
+
+def _cell(value: str) -> str:
+    """A cell a spreadsheet will not run: names starting with = + - @ become text."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def to_csv(rows: list[Row]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_HEADER)
+    for r in rows:
+        writer.writerow([r.at.strftime("%Y-%m-%d %H:%M:%S")] + [_cell(v) for v in (r.who, r.what, r.about,
+                                                                                       r.session, r.action)])
+    return out.getvalue()

@@ -212,15 +212,22 @@ class RateHit(Base):
 
 
 class AuditEvent(Base):
-    """Who did what and when; never the content of what anyone said or wrote."""
+    """Who did what and when; never the content of what anyone said or wrote.
+
+    `group_id` and `session_id` are plain columns, not foreign keys: erasing a group or a session leaves
+    its events behind as a tombstone (ids and facilitators' names, never participants' names), which the
+    audit retention (SB_AUDIT_RETENTION_DAYS) purges by age like every other event."""
 
     __tablename__ = "audit_event"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    group_id: Mapped[int | None] = mapped_column(ForeignKey("group.id", **FK), nullable=True, index=True)
-    session_id: Mapped[int | None] = mapped_column(ForeignKey("group_session.id", ondelete="SET NULL"),
-                                                   nullable=True)
-    actor: Mapped[str] = mapped_column(String(40))  # "facilitator:3", "participant:12", "system"
+    group_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    session_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    actor: Mapped[str] = mapped_column(String(40))  # "facilitator:3", "participant:12", "system", "operator"
+    # A facilitator's name as it was when they acted, so the record reads right after the account is gone.
+    # Never a participant's name: theirs is looked up while they exist and vanishes with them.
+    actor_name: Mapped[str] = mapped_column(String(80), default="", server_default="")
     action: Mapped[str] = mapped_column(String(40))
     target: Mapped[str] = mapped_column(String(40), default="")
+    target_name: Mapped[str] = mapped_column(String(80), default="", server_default="")  # facilitators only
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)

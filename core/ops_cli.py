@@ -1,11 +1,11 @@
-"""Operator commands: `doctor`, and the `db` commands beyond upgrade (current, downgrade, stamp)."""
+"""Operator commands: `doctor`, `audit export`, and the `db` commands beyond upgrade (current, downgrade, stamp)."""
 from __future__ import annotations
 
 import click
 from flask import Flask, current_app
-from flask.cli import with_appcontext
+from flask.cli import AppGroup, with_appcontext
 
-from core import doctor, migrate
+from core import audit, doctor, migrate
 from core.cli import db_cli
 
 
@@ -48,5 +48,29 @@ def doctor_command() -> None:
     click.echo("doctor: ready to serve")
 
 
+audit_cli = AppGroup("audit", help="The audit log (who did what and when, never content).")
+
+
+@audit_cli.command("export")
+@click.option("--group", "group_id", type=click.IntRange(min=1, max=2**31 - 1), required=True,
+              help="The group's id; an erased group's tombstone works too.")
+@click.option("--out", type=click.File("w", encoding="utf-8"), default="-", help="A file to write (default: stdout).")
+def audit_export(group_id: int, out) -> None:
+    """Write a group's audit log as CSV (the export is itself recorded, as done by an operator)."""
+    from core.extensions import db
+
+    rows = audit.rows_for_group(group_id)
+    if not rows:
+        click.echo(f"audit: no events for group {group_id} (wrong id, or purged after SB_AUDIT_RETENTION_DAYS)",
+                   err=True)
+        raise click.exceptions.Exit(1)
+    with db.transaction():
+        audit.record("export_audit", actor="operator", group_id=group_id)
+    out.write(audit.to_csv(rows))
+    if out.name != "<stdout>":
+        click.echo(f"audit: {len(rows)} event(s) of group {group_id} written to {out.name}", err=True)
+
+
 def install(app: Flask) -> None:
     app.cli.add_command(doctor_command)
+    app.cli.add_command(audit_cli)

@@ -4,7 +4,9 @@ What a purge removes from an ended session past its group's retention period: pa
 credentials, connections), the live state document (answers, signals, cards), archived activity runs
 and idempotency receipts. What stays: the session's title, date and plan, which hold nothing personal.
 Erasure on demand removes the session (or the whole group) outright. The database's foreign-key
-cascades do the fan-out, so nothing is left behind on SQLite or PostgreSQL.
+cascades do the fan-out, so nothing is left behind on SQLite or PostgreSQL. The audit events stay as
+a tombstone (who did what and when; participants only as "a participant"), purged by age with the
+rest of the audit log after SB_AUDIT_RETENTION_DAYS.
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ import logging
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from core import audit, live
 from core.activity_models import ActivityRun
@@ -80,13 +82,23 @@ def erase_session(gs: GroupSession, facilitator_id: int) -> None:
     _close_rooms(session_id)
 
 
+def _anonymise_participants(s, group_id: int) -> None:
+    """In a tombstone a participant is only "a participant": not even an id that once had a name."""
+    of_group = AuditEvent.group_id == group_id
+    s.execute(update(AuditEvent).where(of_group, AuditEvent.actor.like("participant:%")).values(actor="participant"))
+    s.execute(update(AuditEvent).where(of_group, AuditEvent.target.like("participant:%")).values(target="participant"))
+
+
 def erase_group(group: Group, facilitator_id: int) -> None:
-    """Erase a group: its sessions, plans, activities, memberships and its own audit trail."""
+    """Erase a group: its sessions, plans, activities and memberships. Its audit events stay behind as a
+    tombstone, with the erasure itself as the last of them."""
     group_id = group.id
     session_ids = list(db.session.execute(select(GroupSession.id).where(GroupSession.group_id == group_id)).scalars())
     with db.transaction() as s:
+        audit.record("erase_group", actor="facilitator", actor_id=facilitator_id, group_id=group_id,
+                     target=f"group:{group_id}")
         s.execute(delete(Group).where(Group.id == group_id))
-        audit.record("erase_group", actor="facilitator", actor_id=facilitator_id, target=f"group:{group_id}")
+        _anonymise_participants(s, group_id)
     db.checkpoint()
     for session_id in session_ids:
         _close_rooms(session_id)

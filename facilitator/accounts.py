@@ -99,8 +99,7 @@ def accept_invite(token: str, facilitator: Facilitator) -> Group:
         t.used_at = utcnow()
         if s.get(GroupMember, (t.group_id, facilitator.id)) is None:
             s.add(GroupMember(group_id=t.group_id, facilitator_id=facilitator.id, role="co"))
-            audit.record("role_change", actor="facilitator", actor_id=facilitator.id, group_id=t.group_id,
-                         target="co-facilitator")
+            audit.record("facilitator_join", actor="facilitator", actor_id=facilitator.id, group_id=t.group_id)
         group = s.get(Group, t.group_id)
     return group
 

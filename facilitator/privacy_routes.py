@@ -1,15 +1,15 @@
-"""Erasure on demand and the audit log, for the group's facilitators."""
+"""Erasure on demand (a group only by its owner) and the audit log, for the group's facilitators."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
+from core import audit
 from core.auth import group_or_404, session_or_404
 from core.extensions import db
-from core.models import AuditEvent
+from core.models import Group
 from core.retention import erase_group, erase_session
-from facilitator import bp
+from facilitator import bp, team
 from facilitator.forms import ActionForm
 
 AUDIT_PAGE = 200
@@ -31,7 +31,7 @@ def erase_session_route(session_id: int):
 @bp.post("/groups/<int:group_id>/erase")
 @login_required
 def erase_group_route(group_id: int):
-    g = group_or_404(group_id)
+    g = team.owned_group_or_403(group_id)
     if not ActionForm().validate_on_submit() or request.form.get("confirm", "").strip() != g.name:
         flash("To erase this group, type its name exactly.", "error")
         return redirect(url_for("facilitator.group", group_id=g.id) + "#erase")
@@ -40,11 +40,29 @@ def erase_group_route(group_id: int):
     return redirect(url_for("facilitator.dashboard"))
 
 
+def _recorded_read(group_id: int, action: str) -> tuple[Group, list[audit.Row]]:
+    """The group's audit rows for its facilitator; the read itself goes on the record first."""
+    g = group_or_404(group_id)
+    with db.transaction():
+        audit.record(action, actor="facilitator", actor_id=current_user.id, group_id=g.id)
+    return g, audit.rows_for_group(g.id, AUDIT_PAGE if action == "read_audit" else None)
+
+
 @bp.route("/groups/<int:group_id>/audit")
 @login_required
 def audit_log(group_id: int):
-    """Who did what and when in this group; never the content."""
-    g = group_or_404(group_id)
-    events = list(db.session.execute(select(AuditEvent).where(AuditEvent.group_id == g.id)
-                                     .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(AUDIT_PAGE)).scalars())
-    return render_template("facilitator/audit.html", group=g, events=events)
+    """Who did what and when in this group; never the content. Reading it is recorded too."""
+    g, rows = _recorded_read(group_id, "read_audit")
+    return render_template("facilitator/audit.html", group=g, rows=rows, page_size=AUDIT_PAGE)
+
+
+@bp.route("/groups/<int:group_id>/audit.csv")
+@login_required
+def audit_csv(group_id: int):
+    """The whole audit log of this group as CSV (the export is itself recorded)."""
+    g, rows = _recorded_read(group_id, "export_audit")
+    return Response(audit.to_csv(rows), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="audit-group-{g.id}.csv"'})
+
+
+from facilitator import team_routes  # noqa: E402,F401  (register its routes)

@@ -11,7 +11,7 @@ from core import links
 from core.auth import group_or_404
 from core.extensions import db
 from core.models import Facilitator, GroupSession
-from facilitator import bp, signin_limits
+from facilitator import bp, signin_limits, team
 from facilitator import sessions as ops
 from facilitator.accounts import (
     AccountError,
@@ -124,7 +124,8 @@ def group(group_id: int):
     edit = GroupForm(obj=g) if request.method == "GET" else GroupForm()
     return render_template("facilitator/group.html", group=g, sessions=ops.sessions_of(g),
                            facilitators=ops.facilitators_of(g), session_form=SessionForm(), edit_form=edit,
-                           action=ActionForm(), invite_link=session.pop("invite_link", None))
+                           action=ActionForm(), invite_link=session.pop("invite_link", None),
+                           is_owner=team.is_owner(g, current_user.id))
 
 
 @bp.post("/groups/<int:group_id>/edit")
@@ -132,6 +133,9 @@ def group(group_id: int):
 def edit_group(group_id: int):
     g = group_or_404(group_id)
     form = GroupForm()
+    owner, kept_for = team.is_owner(g, current_user.id), g.retention_days
+    if not owner and form.retention_days.data != kept_for:
+        abort(403)  # retention is the owner's; the co-facilitator's form carries it unchanged
     if not form.validate_on_submit():
         flash("Please check the group settings: " + "; ".join(e for errs in form.errors.values() for e in errs), "error")
         return redirect(url_for("facilitator.group", group_id=g.id))
@@ -139,6 +143,7 @@ def edit_group(group_id: int):
                      agreements=form.agreements.data or ops.DEFAULT_AGREEMENTS,
                      retention_days=form.retention_days.data, distress_threshold=form.distress_threshold.data,
                      crisis_text=form.crisis_text.data)
+    team.record_retention_change(g, current_user, kept_for, form.retention_days.data)
     flash("Group settings saved.", "ok")
     return redirect(url_for("facilitator.group", group_id=g.id))
 
@@ -146,7 +151,7 @@ def edit_group(group_id: int):
 @bp.post("/groups/<int:group_id>/invites")
 @login_required
 def invite(group_id: int):
-    g = group_or_404(group_id)
+    g = team.owned_group_or_403(group_id)
     if ActionForm().validate_on_submit():
         token = create_invite(g, current_user)
         session["invite_link"] = links.external("facilitator.join_group", token=token)
