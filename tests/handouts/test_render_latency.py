@@ -18,24 +18,15 @@ import pytest
 
 from core import catalogue
 from core.extensions import db
-from tests.security.support import GUNICORN, LiveServer, seed
+from tests.security import conftest as security_fixtures
+from tests.security.support import seed
 
 pytestmark = [pytest.mark.server, pytest.mark.timeout(300)]
 
+served = security_fixtures.served  # the real server next to the in-process app
+
 RENDERS = 4  # packets downloaded while commands flow
 GAP = 0.15  # seconds between commands (inside the per-connection event budget)
-
-
-@pytest.fixture
-def served(make_app, tmp_path):
-    if not GUNICORN.exists():
-        pytest.skip("gunicorn is not installed in this environment")
-    app = make_app()
-    server = LiveServer(tmp_path, app.config["DATABASE_URL"])
-    # Every download a fresh render (no cache) and no per-person budget in the way.
-    server.env.update({"SB_PDF_CACHE_MB": "0", "SB_PDF_RENDERS_PER_MINUTE": "600"})
-    yield app, server
-    server.close()
 
 
 def test_live_commands_keep_their_latency_while_a_big_packet_renders(served):
@@ -49,6 +40,8 @@ def test_live_commands_keep_their_latency_while_a_big_packet_renders(served):
         slugs = [a.slug for a in catalogue.library().all()]
         for slug in slugs:
             plans.add(db.session.get(GroupSession, gs.id), slug)
+    # Every download a fresh render (no cache), and no per-person budget in the way.
+    server.env.update({"SB_PDF_CACHE_MB": "0", "SB_PDF_RENDERS_PER_MINUTE": "600"})
     server.start()
     packet = f"{server.url}/sessions/{gs.id}/handouts/packet.pdf"
     downloader = server.login(s["email"])
