@@ -43,6 +43,8 @@ def disconnect_from_group(facilitator_id: int, group_id: int) -> int:
         sids = list(s.execute(select(Connection.sid).where(*mine)).scalars())
         s.execute(delete(Connection).where(*mine))
     for sid in sids:
+        # "refused" makes an open console reload, which then answers 404: no frozen console left behind.
+        socketio.emit("status", {"status": "refused"}, to=sid)
         socketio.server.disconnect(sid, namespace="/")
     return len(sids)
 

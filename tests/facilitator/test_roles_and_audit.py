@@ -167,8 +167,12 @@ def test_co_facilitator_leaves_and_loses_the_group(team):
     assert "facilitator_leave" in actions(g)
 
 
-def test_removed_facilitator_is_cut_off_at_once(app, team, sock, make_group, make_session):
+def test_removed_facilitator_is_cut_off_at_once(app, team, sock, make_group, make_session, monkeypatch):
+    from core.extensions import socketio
+
     g, co = team["g"], team["co"]
+    told, emit = [], socketio.emit
+    monkeypatch.setattr(socketio, "emit", lambda *a, **k: (told.append((a, k.get("to"))), emit(*a, **k))[1])
     elsewhere = make_session(make_group(team["co"], "Cora's own group"), co)  # stays open
     live = sock(co.client, team["gs"], "facilitator")
     own = sock(co.client, elsewhere, "facilitator")
@@ -176,7 +180,8 @@ def test_removed_facilitator_is_cut_off_at_once(app, team, sock, make_group, mak
     assert live.emit("roster", {}, callback=True)["ok"]
     r = team["owner"].client.post(f"/groups/{g.id}/facilitators/{co.id}/remove")
     assert r.status_code == 302
-    assert not live.is_connected()  # their console for this group was disconnected
+    assert not live.is_connected()  # their console for this group was told (it reloads), then disconnected
+    assert [a for a, _to in told if a[0] == "status"] == [("status", {"status": "refused"})]
     assert own.is_connected() and own.emit("roster", {}, callback=True)["ok"]  # their own group is untouched
     assert not sock(co.client, team["gs"], "facilitator").is_connected()  # and cannot come back
     for url in (f"/groups/{g.id}", f"/sessions/{team['gs'].id}/console", f"/groups/{g.id}/audit.csv"):
