@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import csv
 import io
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -55,6 +57,7 @@ ACTIONS = {
 }
 SYSTEM = {"system": "Secure Base (automatic)", "operator": "an operator (command line)"}
 CSV_HEADER = ("when_utc", "who", "what", "about", "session", "action")
+CSV_CHUNK = 500  # events per streamed piece of the CSV export
 
 
 def record(action: str, *, actor: str, actor_id: int | None = None, session: GroupSession | None = None,
@@ -94,28 +97,26 @@ class Row:
 
 
 class _Names:
-    """Resolves ids to what the log shows, each id once per page."""
+    """What the log shows for the ids in one group's events: its living participants' names and its
+    sessions' titles, read once (two queries, however long the log); anything missing has been purged
+    or erased."""
 
-    def __init__(self, erased: bool) -> None:
-        self.erased = erased
-        self.participants: dict[int, str] = {}
-        self.sessions: dict[int, str] = {}
+    def __init__(self, group_id: int) -> None:
+        self.erased = db.session.get(Group, group_id) is None
+        in_group = GroupSession.group_id == group_id
+        self.participants = dict(db.session.execute(
+            select(Participant.id, Participant.display_name).join(GroupSession).where(in_group)).all())
+        self.sessions = dict(db.session.execute(select(GroupSession.id, GroupSession.title).where(in_group)).all())
 
     def participant(self, pid: int) -> str:
         if self.erased:
             return "a participant"
-        if pid not in self.participants:
-            p = db.session.get(Participant, pid)
-            self.participants[pid] = p.display_name if p is not None else "a participant (data purged)"
-        return self.participants[pid]
+        return self.participants.get(pid, "a participant (data purged)")
 
     def session(self, sid: int | None) -> str:
         if sid is None:
             return ""
-        if sid not in self.sessions:
-            gs = None if self.erased else db.session.get(GroupSession, sid)
-            self.sessions[sid] = gs.title if gs is not None else f"session {sid} (erased)"
-        return self.sessions[sid]
+        return self.sessions.get(sid, f"session {sid} (erased)")
 
     def party(self, ref: str, stored_name: str) -> str:
         kind, _, raw_id = ref.partition(":")
@@ -134,18 +135,24 @@ class _Names:
         return ref
 
 
-def rows_for_group(group_id: int, limit: int | None = None) -> list[Row]:
-    """The group's events, newest first, as readable rows; works for an erased group's tombstone too."""
-    erased = db.session.get(Group, group_id) is None
-    query = (select(AuditEvent).where(AuditEvent.group_id == group_id)
-             .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()))
-    if limit is not None:
-        query = query.limit(limit)
-    names = _Names(erased)
+def _query(group_id: int):
+    # Plain columns, not ORM objects: a long export builds no identity map.
+    e = AuditEvent
+    return (select(e.at, e.actor, e.actor_name, e.action, e.target, e.target_name, e.session_id)
+            .where(e.group_id == group_id).order_by(e.at.desc(), e.id.desc()))
+
+
+def _rows(events, names: _Names) -> list[Row]:
     return [Row(at=e.at, who=names.party(e.actor, e.actor_name), what=ACTIONS.get(e.action, e.action.replace("_", " ")),
                 about=names.party(e.target, e.target_name) if e.target else "", session=names.session(e.session_id),
                 action=e.action)
-            for e in db.session.execute(query).scalars()]
+            for e in events]
+
+
+def rows_for_group(group_id: int, limit: int | None = None) -> list[Row]:
+    """The group's events, newest first, as readable rows; works for an erased group's tombstone too."""
+    query = _query(group_id) if limit is None else _query(group_id).limit(limit)
+    return _rows(db.session.execute(query), _Names(group_id))
 
 
 def _cell(value: str) -> str:
@@ -153,11 +160,23 @@ def _cell(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
-def to_csv(rows: list[Row]) -> str:
+def _csv_text(rows: list[Row], header: bool = False) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(CSV_HEADER)
+    if header:
+        writer.writerow(CSV_HEADER)
     for r in rows:
         writer.writerow([r.at.strftime("%Y-%m-%d %H:%M:%S")] + [_cell(v) for v in (r.who, r.what, r.about,
                                                                                        r.session, r.action)])
     return out.getvalue()
+
+
+def csv_chunks(group_id: int, chunk: int = CSV_CHUNK) -> Iterator[str]:
+    """The whole log as CSV, a chunk of events at a time: a long log is streamed, and between chunks
+    the server's other work runs (under gevent, sleep(0) yields to the live sessions)."""
+    names = _Names(group_id)
+    yield _csv_text([], header=True)
+    result = db.session.execute(_query(group_id).execution_options(yield_per=chunk))
+    for events in result.partitions(chunk):
+        yield _csv_text(_rows(events, names))
+        time.sleep(0)
