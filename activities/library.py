@@ -4,12 +4,8 @@ Every problem is collected (not just the first) as a `Problem(file, field, reaso
 is a dotted path into the file such as `settings.fields.1.type`. Loading functions raise
 `LibraryError` carrying all problems; `check_paths` returns them for the CLI.
 
-Files are read with `yaml.safe_load` only, limited in size, and must not use YAML anchors/aliases
-or repeat a key in the same mapping (PyYAML would silently keep the last value). The library's own
-files (and `activities check`) are parsed with libyaml's CSafeLoader when PyYAML has it (several
-times faster; every app start reads the whole library); a file it refuses is read again with the
-pure-Python SafeLoader, so problems are reported exactly as before. Custom uploads
-(facilitator/custom_activities.py) keep the pure-Python SafeLoader.
+Files are read by `yaml_reader` (bounded size, depth and node count; no anchors, aliases, tags or
+repeated keys), the same reader that facilitators' uploads go through.
 """
 from __future__ import annotations
 
@@ -20,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from . import yaml_reader
 from .schema import KINDS, Activity, ActivityAdapter, ActivityBase
 
 __all__ = [
@@ -46,10 +42,8 @@ LIBRARY_DIR = PACKAGE_DIR / "library"
 EMOTIONS_PATH = PACKAGE_DIR / "emotions.yaml"
 EMOTIONS_NAMES = ("emotions.yaml", "emotions.yml")
 SUFFIXES = (".yaml", ".yml")
-MAX_FILE_BYTES = 200 * 1024
-FILE_FIELD = "(file)"  # `field` of problems about the file as a whole
-# Same safe constructor and resolver as yaml.SafeLoader, with libyaml's scanner and parser.
-LIBRARY_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+MAX_FILE_BYTES = yaml_reader.MAX_BYTES
+FILE_FIELD = yaml_reader.FILE_FIELD  # `field` of problems about the file as a whole
 
 # Display order of categories: the order of the catalogue (frame first), not alphabetical.
 CATEGORIES: tuple[str, ...] = typing.get_args(ActivityBase.model_fields["category"].annotation)
@@ -189,7 +183,7 @@ def _sort_key(a: Activity) -> tuple[int, str, str]:
 
 
 def _read_yaml(path: Path) -> tuple[Any, list[Problem]]:
-    """Read a YAML file safely. Returns (data, problems); data is None when there are problems."""
+    """Read a YAML file with the bounded reader. Returns (data, problems); data is None when there are problems."""
     name = str(path)
     try:
         with path.open("rb") as fh:
@@ -200,83 +194,8 @@ def _read_yaml(path: Path) -> tuple[Any, list[Problem]]:
         return None, [Problem(name, FILE_FIELD, "is a directory, not a file")]
     except OSError as exc:
         return None, [Problem(name, FILE_FIELD, f"cannot read: {exc.strerror or exc}")]
-    if len(raw) > MAX_FILE_BYTES:
-        return None, [Problem(name, FILE_FIELD, f"file is larger than {MAX_FILE_BYTES // 1024} KB")]
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return None, [Problem(name, FILE_FIELD, f"not valid UTF-8 (byte {exc.start})")]
-    if LIBRARY_LOADER is not yaml.SafeLoader:
-        try:
-            problems = [Problem(name, field, reason) for field, reason in _structure_problems(text, LIBRARY_LOADER)]
-            if not problems:
-                return yaml.load(text, Loader=LIBRARY_LOADER), []  # noqa: S506 (a safe loader)
-        except yaml.YAMLError:
-            pass  # reported below, in the pure-Python parser's words
-    try:
-        problems = [Problem(name, field, reason) for field, reason in _structure_problems(text)]
-        if problems:
-            return None, problems
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        return None, [Problem(name, FILE_FIELD, _yaml_reason(exc))]
-    return data, []
-
-
-def _yaml_reason(exc: yaml.YAMLError) -> str:
-    mark = getattr(exc, "problem_mark", None)
-    problem = getattr(exc, "problem", None) or str(exc)
-    context, context_mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
-    if context and context_mark is not None:  # where the unfinished thing started
-        problem += f" ({context} started at line {context_mark.line + 1})"
-    if mark is not None:
-        return f"invalid YAML at line {mark.line + 1}, column {mark.column + 1}: {problem}"
-    return f"invalid YAML: {problem}"
-
-
-def _structure_problems(text: str, loader: type = yaml.SafeLoader) -> list[tuple[str, str]]:
-    """Walk the YAML event stream: refuse anchors/aliases and repeated keys in one mapping.
-
-    Returns (field, reason) pairs. Raises yaml.YAMLError on syntax errors.
-    """
-    out: list[tuple[str, str]] = []
-    # Each frame: [kind, path, keys seen, expecting a key?, current key or index]
-    stack: list[list[Any]] = []
-    node_events = (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent, yaml.AliasEvent)
-    for ev in yaml.parse(text, Loader=loader):
-        if isinstance(ev, node_events):
-            path: list[str] = []
-            is_key = False
-            if stack:
-                top = stack[-1]
-                if top[0] == "map":
-                    if top[3]:  # this node is a key
-                        is_key = True
-                        top[3] = False
-                        key = ev.value if isinstance(ev, yaml.ScalarEvent) else "?"
-                        if isinstance(ev, yaml.ScalarEvent):
-                            line = ev.start_mark.line + 1
-                            if key in top[2]:
-                                field = ".".join([*top[1], key]) or FILE_FIELD
-                                out.append((field, f"key {key!r} repeated in the same mapping (line {line})"))
-                            top[2].add(key)
-                        top[4] = key
-                    else:  # this node is a value
-                        top[3] = True
-                        path = [*top[1], str(top[4])]
-                else:  # sequence item
-                    top[4] += 1
-                    path = [*top[1], str(top[4])]
-            if isinstance(ev, yaml.AliasEvent) or getattr(ev, "anchor", None):
-                field = ".".join(path) or FILE_FIELD
-                out.append((field, "YAML anchors and aliases (&, *) are not allowed; write the text out"))
-            if isinstance(ev, yaml.MappingStartEvent):
-                stack.append(["map", path if not is_key else ["?"], set(), True, None])
-            elif isinstance(ev, yaml.SequenceStartEvent):
-                stack.append(["seq", path if not is_key else ["?"], None, False, -1])
-        elif isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            stack.pop()
-    return out
+    data, problems = yaml_reader.read(raw)
+    return data, [Problem(name, p.field, p.reason) for p in problems]
 
 
 def _pydantic_problems(name: str, exc: ValidationError, data: dict[str, Any]) -> list[Problem]:

@@ -12,6 +12,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Optional
 
+from activities import yaml_reader
 from activities.schema import RoundSettings
 from facilitator.custom_activities import OWN_KINDS, slugify, validate
 from facilitator.forms import plain_text
@@ -61,7 +62,8 @@ class CustomActivityForm(FlaskForm):
 
 
 class UploadForm(FlaskForm):
-    file = FileField("Activity file (YAML, up to 200 KB)", validators=[FileRequired("Please choose a file.")])
+    file = FileField(f"Activity file (YAML, up to {yaml_reader.MAX_BYTES // 1024} KB)",
+                     validators=[FileRequired("Please choose a file.")])
 
 
 # ---- form -> activity data ----------------------------------------------------------------------

@@ -3,17 +3,17 @@ schema as the library, and stored as plain data. Problems come back as (field, m
 name the field in words a facilitator can act on."""
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
-import yaml
 from pydantic import ValidationError
 from sqlalchemy import select
 
+from activities import yaml_reader
 from activities.engine import KINDS as ENGINE_KINDS
-from activities.library import MAX_FILE_BYTES, _structure_problems, _yaml_reason
 from activities.schema import ActivityAdapter
 from core import catalogue
 from core.activity_models import CustomActivity
@@ -23,6 +23,8 @@ from core.models import Facilitator, Group
 # Kinds a group can make itself: those with live screens today.
 OWN_KINDS: tuple[str, ...] = tuple(k for k in ("info", "round", "form", "pacer") if k in ENGINE_KINDS)
 Problems = list[tuple[str, str]]
+T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 class ActivityProblems(Exception):
@@ -123,20 +125,33 @@ def describe(path: str) -> str:
 
 
 def read_yaml(raw: bytes) -> tuple[dict | None, Problems]:
-    """Parse an uploaded file the way the library reads its own: safe_load, size and structure limits."""
-    if len(raw) > MAX_FILE_BYTES:
-        return None, [("(file)", f"the file is larger than {MAX_FILE_BYTES // 1024} KB")]
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return None, [("(file)", "the file is not plain text (UTF-8)")]
-    try:
-        problems = _structure_problems(text)
-        if problems:
-            return None, problems
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        return None, [("(file)", _yaml_reason(exc))]
+    """Parse and check an uploaded file with the library's bounded reader, off the event loop.
+
+    Refusals are logged by kind only ("depth", "nodes", "schema"...), never with the file's content."""
+    data, problems, kinds = _off_the_event_loop(_read_and_check, raw)
+    if problems:  # a bound exceeded looks like an attack (or a broken tool): WARNING; a mistake: INFO
+        level = logging.WARNING if yaml_reader.BOUNDS & set(kinds) else logging.INFO
+        log.log(level, "activity upload refused: %s", ", ".join(sorted(set(kinds))))
+    return data, problems
+
+
+def _read_and_check(raw: bytes) -> tuple[dict | None, Problems, list[str]]:
+    data, problems = yaml_reader.read(raw)
+    if problems:
+        return None, [(p.field, p.reason) for p in problems], [p.kind for p in problems]
     if not isinstance(data, dict):
-        return None, [("(file)", "the file must be a set of fields (title, kind, summary, ...)")]
-    return data, validate({**data, "slug": slugify(str(data.get("slug") or data.get("title") or "")) or "activity"})
+        return None, [("(file)", "the file must be a set of fields (title, kind, summary, ...)")], ["not_mapping"]
+    schema = validate({**data, "slug": slugify(str(data.get("slug") or data.get("title") or "")) or "activity"})
+    return (None if schema else data), schema, ["schema"] * len(schema)
+
+
+def _off_the_event_loop(fn: Callable[..., T], *args: Any) -> T:
+    """Run `fn` in gevent's thread pool when serving under gevent, so that the event loop keeps serving
+    every other request meanwhile (the pool is bounded: 10 threads by default); inline otherwise."""
+    try:
+        from gevent import get_hub, monkey
+    except ImportError:
+        return fn(*args)
+    if not monkey.is_module_patched("threading"):
+        return fn(*args)
+    return get_hub().threadpool.apply(fn, args)

@@ -1,14 +1,13 @@
-"""The library is parsed with libyaml (CSafeLoader) when PyYAML has it: same data, same problems as the
-pure-Python SafeLoader, which custom uploads keep using."""
+"""The library's files go through the same bounded reader as facilitators' uploads
+(activities/yaml_reader.py): libyaml (CSafeLoader) when PyYAML has it, the same data as the pure-Python
+SafeLoader, and a file past a bound is a problem naming the file, not a crash or a hang."""
 from __future__ import annotations
-
-import inspect
 
 import pytest
 import yaml
 
-from activities import library
-from activities.library import EMOTIONS_PATH, LIBRARY_DIR, _read_yaml, _structure_problems
+from activities import library, yaml_reader
+from activities.library import EMOTIONS_PATH, LIBRARY_DIR, _read_yaml, check_paths, load_file
 
 LIBRARY_FILES = sorted(LIBRARY_DIR.glob("*.yaml")) + [EMOTIONS_PATH]
 
@@ -21,30 +20,41 @@ BROKEN = {
     "control_char": "title: \x07bell\n",
     "unclosed_quote": 'title: "abc\n',
     "bad_indent": "settings:\n  fields:\n - a\n",
+    "tag": "title: !!str x\n",
 }
 
 
 def test_the_c_loader_is_used_when_available():
-    assert library.LIBRARY_LOADER is getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    assert yaml_reader.LOADER is getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @pytest.mark.parametrize("path", LIBRARY_FILES, ids=lambda p: p.name)
 def test_library_files_read_the_same_with_either_loader(path, monkeypatch):
     fast = _read_yaml(path)
-    monkeypatch.setattr(library, "LIBRARY_LOADER", yaml.SafeLoader)
+    monkeypatch.setattr(yaml_reader, "LOADER", yaml.SafeLoader)
     assert fast == _read_yaml(path) == (yaml.safe_load(path.read_text("utf-8")), [])
 
 
 @pytest.mark.parametrize("name", sorted(BROKEN))
-def test_a_refused_file_is_reported_in_the_same_words(name, tmp_path, monkeypatch):
+def test_a_broken_file_is_refused_by_either_loader(name, tmp_path, monkeypatch):
     path = tmp_path / f"{name}.yaml"
     path.write_text(BROKEN[name], "utf-8")
     fast = _read_yaml(path)
-    monkeypatch.setattr(library, "LIBRARY_LOADER", yaml.SafeLoader)
+    monkeypatch.setattr(yaml_reader, "LOADER", yaml.SafeLoader)
     pure = _read_yaml(path)
-    assert fast == pure
-    assert pure[0] is None and pure[1]
+    assert fast[0] is None and fast[1] and pure[0] is None and pure[1]
+    assert [p.field for p in fast[1]] == [p.field for p in pure[1]]
 
 
-def test_custom_uploads_keep_the_pure_python_parser():
-    assert inspect.signature(_structure_problems).parameters["loader"].default is yaml.SafeLoader
+@pytest.mark.parametrize("value, words", [
+    ("[" * 600 + "x" + "]" * 600, f"nests deeper than {yaml_reader.MAX_DEPTH} levels"),
+    ("[" + ", ".join(["x"] * yaml_reader.MAX_NODES) + "]", f"more than {yaml_reader.MAX_NODES:,} values"),
+])
+def test_a_file_past_a_bound_is_a_problem_naming_the_file(tmp_path, value, words):
+    text = (LIBRARY_DIR / "go-around.yaml").read_text("utf-8") + f"extra: {value}\n"
+    path = tmp_path / "go-around.yaml"
+    path.write_text(text, "utf-8")
+    [problem] = check_paths([path])
+    assert (problem.file, problem.field) == (str(path), "(file)") and words in problem.reason
+    with pytest.raises(library.LibraryError, match="go-around.yaml: \\(file\\): the file"):
+        load_file(path)

@@ -205,3 +205,59 @@ def test_custom_activity_text_is_escaped(setup):
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; round" in page
     assert "<b>bold</b>" not in page and "&lt;i&gt;say&lt;/i&gt;" in page
     assert db.session.query(CustomActivity).one().slug == "script-alert-1-script-round"
+
+
+# ---- hostile structure: bounded before anything is built (issue 11, finding 1) --------------------
+
+CANARY = "canary-words-of-a-participant"
+
+
+def _nested(depth: int) -> str:
+    return "[" * depth + CANARY + "]" * depth
+
+
+@pytest.mark.parametrize("text,message,kind", [
+    (YAML_OK + f"materials: {_nested(600)}\n", "nests deeper than 20 levels", "depth"),  # a 500 before
+    (YAML_OK + f"materials: {_nested(6000)}\n", "nests deeper than 20 levels", "depth"),  # seconds, then a 500
+    (YAML_OK + "materials: [" + ", ".join([CANARY] * 6000) + "]\n", "more than 5,000 values", "nodes"),
+    (YAML_OK.replace("duration: 10", "duration: " + "7" * 5000), "looks like a date or a number", "value"),
+    (YAML_OK.replace("duration: 10", "duration: 2024-13-45"), "looks like a date or a number", "value"),
+    (YAML_OK.replace("duration: 10", "duration: !!timestamp soon"), "YAML tags", "tag"),
+    (YAML_OK.replace("duration: 10", "duration: !!int ten"), "YAML tags", "tag"),
+])
+def test_a_hostile_file_gets_a_clear_error_and_nothing_is_stored(setup, caplog, text, message, kind):
+    f, g, _gs = setup
+    caplog.set_level("INFO", logger="facilitator.custom_activities")
+    r = upload(f.client, g, text)
+    page = r.data.decode()
+    assert r.status_code == 400 and "The file was not saved" in page and message in page
+    assert db.session.query(CustomActivity).count() == 0
+    [record] = [rec for rec in caplog.records if rec.name == "facilitator.custom_activities"]
+    assert record.getMessage() == f"activity upload refused: {kind}"
+    assert record.levelname == ("WARNING" if kind in ("depth", "nodes") else "INFO")
+    assert CANARY not in caplog.text and "7777" not in caplog.text
+
+
+def test_a_wide_real_file_is_stored(setup):
+    f, g, _gs = setup
+    # thousands of notes: far wider than any real activity, still inside the node bound
+    text = YAML_OK + "hybrid_notes:\n" + "".join(f"  - note {i}\n" for i in range(4000))
+    r = upload(f.client, g, text)
+    assert r.status_code == 302, r.data.decode()[:2000]
+    assert len(db.session.query(CustomActivity).one().data["hybrid_notes"]) == 4000
+
+
+def test_under_gevent_the_file_is_read_in_the_thread_pool(monkeypatch):
+    import threading
+
+    from gevent import monkey
+
+    from facilitator import custom_activities
+
+    here = threading.get_ident()
+    assert custom_activities._off_the_event_loop(threading.get_ident) == here  # not serving under gevent: inline
+    monkey_patched = monkey.is_module_patched
+    monkeypatch.setattr(monkey, "is_module_patched", lambda name: name == "threading" or monkey_patched(name))
+    assert custom_activities._off_the_event_loop(threading.get_ident) != here
+    assert custom_activities.read_yaml(YAML_OK.encode())[1] == []
+    assert "nests deeper" in custom_activities.read_yaml(_nested(50).encode())[1][0][1]
