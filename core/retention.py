@@ -52,6 +52,7 @@ def purge_expired(now: datetime | None = None) -> dict[str, int]:
         for gs, days in rows:
             if gs.ended_at is not None and gs.ended_at <= now - timedelta(days=days):
                 _erase_session_data(s, gs.id)
+                _forget_pdfs(session_id=gs.id)
                 gs.purged_at = now
                 audit.record("purge", actor="system", session=gs)
                 counts["sessions"] += 1
@@ -63,6 +64,16 @@ def purge_expired(now: datetime | None = None) -> dict[str, int]:
         db.checkpoint()
         log.info("retention: purged %d session(s)", counts["sessions"])
     return counts
+
+
+def _forget_pdfs(*, session_id: int | None = None, group_id: int | None = None) -> None:
+    """Handout PDFs this process cached for what is being erased go too (handouts/cache.py)."""
+    from handouts import cache
+
+    if session_id is not None:
+        cache.forget(session_id)
+    if group_id is not None:
+        cache.forget_group(group_id)
 
 
 def _close_rooms(session_id: int) -> None:
@@ -80,6 +91,7 @@ def erase_session(gs: GroupSession, facilitator_id: int) -> None:
                      target=f"session:{session_id}")
     db.checkpoint()
     _close_rooms(session_id)
+    _forget_pdfs(session_id=session_id)
 
 
 def _anonymise_participants(s, group_id: int) -> None:
@@ -102,6 +114,7 @@ def erase_group(group: Group, facilitator_id: int) -> None:
     db.checkpoint()
     for session_id in session_ids:
         _close_rooms(session_id)
+    _forget_pdfs(group_id=group_id)
 
 
 def _without_member(state: dict, member_id: str) -> dict:

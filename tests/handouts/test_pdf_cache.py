@@ -44,3 +44,29 @@ def test_forget_a_session_or_a_group():
 def test_the_key_is_the_exact_html_and_paper():
     assert PdfCache.key("<p>a</p>", "a4") != PdfCache.key("<p>a </p>", "a4") != PdfCache.key("<p>a</p>", "letter")
     assert PdfCache.key("<p>a</p>", "a4") == PdfCache.key("<p>a</p>", "a4")
+
+
+def test_erasing_a_session_or_group_and_the_purge_empty_the_cache(app, make_facilitator, make_group, make_session):
+    from datetime import timedelta
+
+    from core import retention
+    from core.extensions import db
+    from core.models import Group, GroupSession, utcnow
+
+    owner = make_facilitator()
+    group, other = make_group(owner), make_group(owner, "Other")
+    erased, kept, expired = (make_session(group, owner, t) for t in ("Erased", "Kept", "Expired"))
+    elsewhere = make_session(other, owner)
+    with app.app_context():
+        c = cache_module.cache(app)
+        for gs in (erased, kept, expired, elsewhere):
+            c.put(f"pdf-{gs.id}", b"%PDF", max_bytes=10_000, ttl=60, session_id=gs.id, group_id=gs.group_id)
+        retention.erase_session(db.session.get(GroupSession, erased.id), owner.id)
+        assert c.get(f"pdf-{erased.id}") is None and c.get(f"pdf-{kept.id}")
+        with db.transaction() as s:
+            row = s.get(GroupSession, expired.id)
+            row.status, row.ended_at = "ended", utcnow() - timedelta(days=400)
+        retention.purge_expired()
+        assert c.get(f"pdf-{expired.id}") is None and c.get(f"pdf-{kept.id}")
+        retention.erase_group(db.session.get(Group, group.id), owner.id)
+        assert c.get(f"pdf-{kept.id}") is None and c.get(f"pdf-{elsewhere.id}")
