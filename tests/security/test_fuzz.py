@@ -41,7 +41,7 @@ SOCKET_EXAMPLES = int(6500 * SCALE)
 CONNECT_EXAMPLES = int(400 * SCALE)
 FORM_EXAMPLES = {k: int(v * SCALE) or 1 for k, v in {
     "login": 350, "setup": 250, "group_create": 300, "group_edit": 300, "session_create": 300, "join_code": 300,
-    "name": 350, "agreements": 120, "custom_activity": 400, "upload": 200, "plan": 250}.items()}
+    "name": 350, "agreements": 120, "custom_activity": 450, "upload": 300, "plan": 250}.items()}
 COUNTS = {"socket": 0, "connect": 0, "forms": 0, "xss_inputs": 0}
 OUTCOMES: Counter[str] = Counter()  # what the socket events came to (to see the fuzz got past validation)
 ERRORS: list[str] = []
@@ -387,6 +387,30 @@ def _fields(names: list[str]):
                                         optional={"unexpected": form_value}))
 
 
+ACTIVITY_YAML = ("kind: info\ntitle: Sleep and mood\ncategory: psychoeducation\nsummary: Sleep and mood.\n"
+                 "purpose: A simple picture.\nintro: A few minutes.\nduration: 10\nsteps:\n"
+                 "  - {minutes: 10, text: Read together}\nprompts:\n  - What helps?\n"
+                 "settings:\n  sections:\n    - {heading: The cycle, body: Poor sleep lowers mood.}\n")
+OPEN_CLOSE = {"list": ("[", "]"), "map": ("{k: ", "}"), "pair": ("[{k: ", "}]"), "key": ("{? [", "]: v}")}
+
+
+def deep_yaml(depth: int, style: str) -> str:
+    """A well-formed value nested `depth` times (block style: indented mappings, 2 spaces a level)."""
+    if style == "block":
+        return "\n" + "".join(f"{'  ' * (i + 1)}k{i}:\n" for i in range(depth)) + "  " * (depth + 1) + "x"
+    opening, closing = OPEN_CLOSE[style]
+    return opening * depth + "x" + closing * depth
+
+
+def wide_yaml(width: int, style: str) -> str:
+    """A well-formed value with `width` entries."""
+    if style == "block":
+        return "\n" + "".join(f"  - item {i}\n" for i in range(width))
+    if style == "map":
+        return "{" + ", ".join(f"k{i}: v" for i in range(width)) + "}"
+    return "[" + ", ".join(["x"] * width) + "]"
+
+
 GROUP_FIELDS = ["name", "description", "agreements", "retention_days", "distress_threshold", "crisis_text"]
 CUSTOM_FIELDS = ["title", "kind", "category", "summary", "purpose", "intro", "duration", "content_note", "materials",
                  "steps", "prompts", "safety_notes", "debrief", "round_prompt", "round_order", "turn_seconds",
@@ -405,10 +429,35 @@ plausible_custom = st.fixed_dictionaries({
     "info_sections": st.sampled_from([b"A | B", b"|", b"x" * 40000]),
 }, optional={n: form_value for n in ("content_note", "materials", "safety_notes", "debrief", "go_around",
                                      "pacer_cycles")})
+# The same activity form with thousands of entries in one box, or brackets nested thousands deep in a text.
+many_lines = st.integers(1, 12_000).flatmap(lambda n: st.sampled_from([
+    "\n".join(f"{i % 30} | step {i} | say {i}" for i in range(n)), "\n".join(f"scale | Q{i} | group" for i in range(n)),
+    "\n".join(f"H{i} | body" for i in range(n)), "\n".join(["x"] * n), ", ".join(["in 4"] * n)]))
+nested_text = st.tuples(st.integers(1, 20_000), st.sampled_from(list(OPEN_CLOSE))).map(lambda a: deep_yaml(*a))
+wide_custom = st.fixed_dictionaries({
+    "title": st.just(b"Wide"), "kind": st.sampled_from([b"round", b"form", b"info", b"pacer"]),
+    "category": st.just(b"reflection"), "summary": st.just(b"S"), "purpose": st.just(b"P"), "intro": st.just(b"I"),
+    "duration": st.just(b"10"), "steps": st.just(b"2 | Explain"), "prompts": st.just(b"Q?"),
+}).flatmap(lambda base: st.tuples(st.sampled_from(["steps", "prompts", "materials", "safety_notes", "debrief",
+                                                   "form_fields", "info_sections", "pacer_pattern", "title",
+                                                   "purpose", "round_prompt"]),
+                                  st.one_of(many_lines, nested_text))
+           .map(lambda kv: {**base, kv[0]: kv[1].encode()}))
 YAML_BOMB = b"a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n" \
             b"c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n" \
             b"e: [*d, *d, *d, *d, *d, *d, *d, *d, *d]\ntitle: bomb\nkind: info\n"
+# Structurally valid documents, deep or wide, alone or under a field of a valid activity: from the
+# shipped files' shape (4 levels, ~200 values) to far past the bounds (20 levels, 5,000 values).
+edge_depths = st.sampled_from([4, 10, 19, 20, 21, 600, 6000, 10_000])  # the shipped files, the bound, the attacks
+structured_uploads = st.one_of(
+    st.tuples(st.one_of(edge_depths, st.integers(1, 40_000)), st.sampled_from(["list", "map", "pair", "key"])).map(lambda a: deep_yaml(*a)),
+    st.tuples(st.integers(1, 300), st.just("block")).map(lambda a: deep_yaml(*a)),
+    st.tuples(st.one_of(st.sampled_from([200, 4999, 5000, 5001]), st.integers(1, 60_000)),
+              st.sampled_from(["list", "map", "block"])).map(lambda a: wide_yaml(*a)),
+).flatmap(lambda value: st.sampled_from([value, ACTIVITY_YAML + f"materials: {value}\n",
+                                         ACTIVITY_YAML + f"hybrid_notes: {value}\n"])).map(str.encode)
 uploads = st.one_of(
+    structured_uploads, structured_uploads,
     st.binary(max_size=300),
     texts.map(lambda s: s.encode("utf-8", "surrogatepass")),
     st.sampled_from([YAML_BOMB, b"!!python/object/apply:os.system ['true']", b"[" * 5000, b"{a: " * 3000,
@@ -456,7 +505,7 @@ def test_fuzz_every_form(rooms):
         "join_code": (lambda: app.test_client(), lambda: "/join", _fields(["code"])),
         "name": (lambda: joiner, lambda: f"/s/{quiet.public_id}/name", _fields(["name"])),
         "custom_activity": (lambda: f.client, lambda: f"/groups/{group.id}/activities/new",
-                            st.one_of(_fields(CUSTOM_FIELDS), plausible_custom)),
+                            st.one_of(_fields(CUSTOM_FIELDS), plausible_custom, wide_custom)),
     }
     def fuzz_form(where, client_of, path_of, strategy):
         @fuzz(FORM_EXAMPLES[where])
@@ -495,10 +544,13 @@ def test_fuzz_every_form(rooms):
         except Exception as exc:
             _record_error("upload", f"{type(exc).__name__}: {exc}")
             return
+        answers[r.status_code] += 1
         if r.status_code >= 500:
             _record_error("upload", f"HTTP {r.status_code}")
 
+    answers: Counter[int] = Counter()
     one_upload()
+    print(f"\nfuzz: uploads by answer: {dict(answers.most_common())}")
 
     plan_paths = [f"/sessions/{plan_session.id}/plan/add", f"/sessions/{plan_session.id}/plan/items/1/minutes",
                   f"/sessions/{plan_session.id}/plan/items/1/move", f"/sessions/{plan_session.id}/plan/copy",
