@@ -19,7 +19,8 @@ import yaml
 __all__ = ["FILE_FIELD", "LOADER", "MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "MAX_PROBLEMS", "BOUNDS",
            "YamlProblem", "read", "yaml_reason"]
 
-# The largest shipped activity is 7.7 KB, nests 4 levels and has about 200 nodes: wide headroom.
+# The largest shipped activity is 7.7 KB and has about 200 nodes; the schema nests 4 levels at most
+# (file, settings, a list, its items). Wide headroom on each.
 MAX_BYTES = 200 * 1024
 MAX_DEPTH = 20  # lists and mappings inside each other
 MAX_NODES = 5000  # every key, value, list item and collection counts once
@@ -145,7 +146,7 @@ def _walk(text: str, loader: type) -> list[YamlProblem]:
                     problems.append(YamlProblem(FILE_FIELD, f"the file nests deeper than {MAX_DEPTH} levels (lists "
                                                             "and sets of fields inside each other, at line "
                                                             f"{ev.start_mark.line + 1}); an activity needs at "
-                                                            "most 5", "depth"))
+                                                            "most 4", "depth"))
                     raise _Stop
                 stack.append(_Frame(isinstance(ev, yaml.MappingStartEvent), path))
             if len(problems) >= MAX_PROBLEMS:
