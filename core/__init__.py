@@ -4,14 +4,15 @@ from __future__ import annotations
 import logging
 
 from flask import Flask
-from socketio.packet import Packet
 
-from core import config
+from core import config, packet_guard
 from core.extensions import csrf, db, login_manager, socketio
 
 
-class JsonPacket(Packet):
-    """Socket.IO packets of JSON data only. python-socketio scans every outgoing payload recursively
+class JsonPacket(packet_guard.CheckedPacket):
+    """Socket.IO packets of JSON data only, decoded within bounds (core/packet_guard.py: the bounded
+    JSON module is set here, not passed as init_app(json=...), which would also replace python-engineio's
+    for every Engine.IO client in the process). python-socketio scans every outgoing payload recursively
     for bytes to choose a binary packet type (~15% of the server's time in a 300-member broadcast);
     nothing here ever sends bytes (views are JSON), and bytes would fail loudly in json.dumps."""
 
@@ -79,6 +80,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         logger=logfilter.server_logger("socketio.server"),
         engineio_logger=logfilter.server_logger("engineio.server"),
     )
+    packet_guard.install(socketio.server)
     if app.config["BEHIND_PROXY"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
