@@ -95,7 +95,7 @@ class Worker:
         job_r, self.jobs = os.pipe()
         self.answers, answer_w = os.pipe()
         try:
-            self.proc = subprocess.Popen([sys.executable, "-m", "handouts.worker"], stdin=job_r, stdout=answer_w,
+            self.proc = subprocess.Popen([sys.executable, "-m", "handouts.worker_main"], stdin=job_r, stdout=answer_w,
                                          cwd=ROOT, close_fds=True)
         finally:
             os.close(job_r)

@@ -1,6 +1,6 @@
 """A handout render worker: a child process that turns handout HTML into PDF bytes, one job at a time.
 
-Started by handouts.pool as `python -m handouts.worker` with two pipes: jobs arrive on standard input,
+Started by handouts.pool as `python -m handouts.worker_main` with two pipes: jobs arrive on standard input,
 answers leave on the descriptor that was standard output (standard output itself is pointed at
 standard error, so a stray print cannot corrupt an answer). Each message is framed by `frame()`.
 A job carries the HTML, the paper and the app's static folders; the PDF is made by
@@ -79,6 +79,3 @@ def main() -> None:
     os.dup2(2, 1)
     serve(sys.stdin.buffer, answers)
 
-
-if __name__ == "__main__":
-    main()
