@@ -82,6 +82,31 @@ def remove(session: GroupSession, p: Participant, facilitator_id: int) -> None:
     _cut(session, p, sids, "removed")
 
 
+def clear_waiting(session: GroupSession, facilitator_id: int) -> int:
+    """Turn away everyone in the waiting room at once (a join flood): each credential dies as in
+    `remove`, one audit event carries the count, and nobody admitted is touched. Returns the count."""
+    with db.transaction() as s:
+        waiting = list(s.execute(select(Participant).where(Participant.session_id == session.id,
+                                                           Participant.status == "waiting")).scalars())
+        if not waiting:
+            return 0
+        now, ids = utcnow(), [p.id for p in waiting]
+        for p in waiting:
+            p.status, p.removed_at = "removed", now
+        sids = list(s.execute(select(Connection.sid).where(Connection.participant_id.in_(ids))).scalars())
+        s.execute(delete(Connection).where(Connection.participant_id.in_(ids)))
+        audit.record("clear_waiting", session=session, actor="facilitator", actor_id=facilitator_id,
+                     target=f"waiting:{len(ids)}")
+    for pid in ids:  # never admitted, so never members of the live state: no member_leave to send
+        room = live.participant_room(pid)
+        socketio.emit("status", {"status": "not_admitted"}, to=room)
+        socketio.close_room(room)
+    for sid in sids:
+        socketio.server.disconnect(sid, namespace="/")
+    push(session)
+    return len(ids)
+
+
 def leave(session: GroupSession, p: Participant) -> None:
     """The participant leaves for good on this device; like a removal, but their own choice."""
     with db.transaction() as s:

@@ -57,6 +57,12 @@ def admit_all(caller: Caller, _payload) -> dict:
     return {"ok": True, "admitted": ops.admit_all(caller.session, caller.facilitator)}
 
 
+@live_event("clear_waiting", Empty, FAC)
+def clear_waiting(caller: Caller, _payload) -> dict:
+    """Facilitator turns away everyone waiting at once; they see "not admitted", admitted people stay."""
+    return {"ok": True, "cleared": roster.clear_waiting(caller.session, caller.facilitator.id)}
+
+
 @live_event("remove", Target, FAC)
 def remove(caller: Caller, payload: Target) -> dict:
     """Facilitator removes a person: credential revoked, sockets cut, nothing more reaches them."""

@@ -98,6 +98,7 @@
     $("roster").textContent = "";
     inside.forEach(function (p) { $("roster").appendChild(personRow(p)); });
     $("admit-all").disabled = !waiting.length;
+    clearWaiting.disabled = !waiting.length;
     $("lock").checked = r.locked;
     $("auto-admit").checked = r.auto_admit;
     SB.setText($("counts"), "(" + inside.length + " in, " + waiting.length + " waiting)");
@@ -129,6 +130,19 @@
   $("lock").addEventListener("change", function (ev) { live.send("lock", { on: ev.target.checked }).then(report); });
   $("auto-admit").addEventListener("change", function (ev) { live.send("auto_admit", { on: ev.target.checked }).then(report); });
   $("admit-all").addEventListener("click", function () { live.send("admit_all", {}).then(report); });
+  // Made here rather than in the page, next to "Admit everyone": turns away everyone waiting (a join flood).
+  var clearWaiting = button("Clear the waiting room", "danger", function () {
+    var count = $("waiting").querySelectorAll("li.person").length;
+    if (window.confirm("Turn away all " + count + " people in the waiting room? They will not be able to come back " +
+                       "with their link. Nobody already in the session is affected.")) {
+      live.send("clear_waiting", {}).then(function (ack) {
+        if (report(ack).ok) { announce(ack.cleared + " people turned away from the waiting room."); }
+      });
+    }
+  });
+  clearWaiting.id = "clear-waiting";
+  clearWaiting.disabled = true;
+  $("admit-all").insertAdjacentElement("afterend", clearWaiting);
   $("in-room-form").addEventListener("submit", function (ev) {
     ev.preventDefault();
     var name = $("in-room-name").value.trim();

@@ -9,6 +9,24 @@
     ["waiting", "live", "ended"].forEach(function (id) { $(id).hidden = id !== section; });
   }
 
+  /* The facilitator cleared the waiting room: a calm screen in place of the waiting one. */
+  var turnedAway = false;
+  function showNotAdmitted() {
+    turnedAway = true;
+    var box = $("waiting");
+    box.textContent = "";
+    var h = document.createElement("h1");
+    h.textContent = "You weren't let in this time";
+    var p = document.createElement("p");
+    p.textContent = "The facilitator has closed the waiting room. " +
+      "If you should be in this session, please contact the facilitator directly.";
+    box.appendChild(h);
+    box.appendChild(p);
+    show("waiting");
+    document.querySelectorAll("form.leave").forEach(function (f) { f.hidden = true; });
+    SB.setText($("conn"), "not connected");
+  }
+
   function showError(text) {
     var el = $("error");
     SB.setText(el, text);
@@ -41,8 +59,10 @@
   var live = SB.connect({
     session: app.dataset.session, as: "participant",
     onView: render,
-    onConn: function (s) { SB.setText($("conn"), SB.connText[s]); },
+    onConn: function (s) { if (!turnedAway) { SB.setText($("conn"), SB.connText[s]); } },
     onStatus: function (s) {
+      if (s === "not_admitted") { showNotAdmitted(); return; }
+      if (turnedAway) { return; }
       if (s === "waiting") { show("waiting"); }
       if (s === "ended") { show("ended"); }
       if (s === "removed" || s === "refused") { window.location.reload(); }
