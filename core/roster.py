@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from sqlalchemy import delete, select
 
-from core import audit, live
+from core import audit, live, lookalikes
 from core.extensions import db, socketio
 from core.models import Connection, GroupSession, Participant, utcnow
 from core.security import new_token, token_hash
@@ -144,7 +144,7 @@ def presence(session: GroupSession) -> dict[int, str]:
 
 
 def payload(session: GroupSession) -> dict:
-    """The console's roster: facilitators only."""
+    """The console's roster: facilitators only (so are its "flags": names that look like someone else's)."""
     seen = presence(session)
     people = db.session.execute(
         select(Participant).where(Participant.session_id == session.id,
@@ -153,6 +153,9 @@ def payload(session: GroupSession) -> dict:
     ).scalars()
     rows = [{"id": p.id, "name": p.display_name, "status": p.status, "in_room": p.in_room,
              "presence": "room" if p.in_room else seen.get(p.id, "offline")} for p in people]
+    flagged = lookalikes.flags(rows)
+    for r in rows:
+        r["flags"] = flagged.get(r["id"], [])
     return {"participants": rows, "locked": session.locked, "auto_admit": session.auto_admit,
             "waiting": sum(1 for r in rows if r["status"] == "waiting")}
 

@@ -78,6 +78,8 @@
     var li = el("li", { "class": "person presence-" + p.presence });
     li.appendChild(el("span", { "class": "name" }, p.name));
     li.appendChild(el("span", { "class": "badge" }, PRESENCE[p.presence] || p.presence));
+    // Names that could pass for someone else's: said in words (facilitators only), before admitting.
+    (p.flags || []).forEach(function (text) { li.appendChild(el("span", { "class": "name-flag" }, "Check: " + text)); });
     if (p.status === "waiting") {
       li.appendChild(button("Admit", "primary small", function () { live.send("admit", { participant: p.id }).then(report); }));
     }
