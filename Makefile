@@ -27,7 +27,7 @@ ARGS ?=
 # ~400 MiB at ~80 KiB per idle connection (docs/PERFORMANCE.md). Needs `ulimit -n` above it.
 BIND ?= 127.0.0.1:5000
 GUNICORN_ARGS ?=
-# make bench BENCH=fanout BENCH_ARGS="--sizes 12,50"   (fanout | many_groups | scale_out | render_latency | yaml_upload | audit_log; docs/PERFORMANCE.md)
+# make bench BENCH=fanout BENCH_ARGS="--sizes 12,50"   (fanout | many_groups | scale_out | render_latency | yaml_upload | audit_log | packet_decode; docs/PERFORMANCE.md)
 BENCH ?= fanout
 BENCH_ARGS ?=
 

@@ -37,6 +37,7 @@ ACTIONS = {
     "rotate_link": "made a new join link and code",
     "display_link_new": "made a new room display link",
     "display_link_off": "turned the room display link off",
+    "clear_waiting": "cleared the waiting room",
     "lock": "locked a session",
     "unlock": "unlocked a session",
     "join": "joined the waiting room",
@@ -132,6 +133,8 @@ class _Names:
             return self.session(int(raw_id))
         if kind == "group":
             return "the group"
+        if kind == "waiting" and raw_id.isdigit():
+            return "1 person waiting" if raw_id == "1" else f"{raw_id} people waiting"
         return ref
 
 

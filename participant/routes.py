@@ -50,6 +50,12 @@ def _holder(gs: GroupSession):
     return roster.holder_of(gs, request.cookies.get(participant_cookie(gs.public_id)))
 
 
+def _removed_page(holder):
+    """Removed after being let in, or turned away from the waiting room (never admitted)."""
+    reason = "removed" if holder.admitted_at is not None else "not_admitted"
+    return render_template("participant/closed.html", reason=reason), 403
+
+
 def _closed_reason(gs: GroupSession) -> str | None:
     if gs.status == "ended":
         return "ended"
@@ -72,7 +78,7 @@ def _begin_join(gs: GroupSession):
     The join ticket is bound to the link and code of this moment (participant/joining.py)."""
     holder = _holder(gs)
     if holder is not None and holder.status == "removed":
-        return render_template("participant/closed.html", reason="removed"), 403
+        return _removed_page(holder)
     if holder is not None and holder.status != "left":
         return redirect(url_for("participant.live", public_id=gs.public_id))
     if (reason := _closed_reason(gs)) is not None:
@@ -131,8 +137,8 @@ class _Stale(Exception):
 def _stale(exc: _Stale):
     session.pop("join", None)
     session.pop("join_name", None)
-    if exc.reason == "removed":
-        return render_template("participant/closed.html", reason="removed"), 403
+    if exc.reason in ("removed", "not_admitted"):
+        return render_template("participant/closed.html", reason=exc.reason), 403
     log.info("join refused: ticket %s", exc.reason)
     return render_template("participant/join_problem.html", message=(
         "This join link or code has changed since you opened it. Please use the current link or code "
@@ -148,7 +154,7 @@ def _joining(public_id: str) -> GroupSession:
         abort(403)
     holder = _holder(gs)
     if holder is not None and holder.status == "removed":
-        raise _Stale("removed")
+        raise _Stale("removed" if holder.admitted_at is not None else "not_admitted")
     if (problem := joining.ticket_problem(ticket, gs)) is not None:
         raise _Stale(problem)
     return gs
@@ -198,7 +204,7 @@ def live(public_id: str):
     if holder is None or holder.status == "left":
         return render_template("participant/closed.html", reason="no_credential"), 403
     if holder.status == "removed":
-        return render_template("participant/closed.html", reason="removed"), 403
+        return _removed_page(holder)
     return render_template("participant/live.html", gs=gs, me=holder, leave=LeaveForm())
 
 

@@ -52,7 +52,7 @@
     socket.on("status", function (msg) {
       if (!msg) { return; }
       if (msg.status === "admitted") { resync(); return; }
-      if (msg.status === "removed" || msg.status === "left" || msg.status === "display_off") { socket.disconnect(); }
+      if (msg.status === "removed" || msg.status === "left" || msg.status === "display_off" || msg.status === "not_admitted") { socket.disconnect(); }
       on.status(msg.status);
     });
     socket.on("alert", function (a) { on.alert(a); });

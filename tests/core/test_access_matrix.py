@@ -17,6 +17,7 @@ EVENTS = {
     "command:show_names": lambda t: {"type": "show_names", "on": True},
     "admit": lambda t: {"participant": t["waiting"].id},
     "admit_all": lambda t: {},
+    "clear_waiting": lambda t: {},
     "remove": lambda t: {"participant": t["member"].id},
     "lock": lambda t: {"on": True},
     "auto_admit": lambda t: {"on": True},
@@ -25,7 +26,7 @@ EVENTS = {
 }
 
 FACILITATOR_ONLY = {"command:set_phase", "command:set_message", "command:ack_signal", "command:show_names",
-                    "admit", "admit_all", "remove", "lock", "auto_admit", "add_in_room", "roster"}
+                    "admit", "admit_all", "clear_waiting", "remove", "lock", "auto_admit", "add_in_room", "roster"}
 EVERYONE = {"sync", "presence"}
 
 # Who may do what. Anything not listed is refused.

@@ -105,6 +105,7 @@ def test_a_removed_device_cannot_start_a_new_join(app, gs, owner, join):
     from core import roster
 
     with app.app_context():
+        roster.admit(_fresh(gs), db.session.get(Participant, p.id), owner.id)
         roster.remove(_fresh(gs), db.session.get(Participant, p.id), owner.id)
     device = _client(app)
     device.set_cookie(SESSION_COOKIE, kept)
@@ -235,3 +236,19 @@ def test_a_device_cookie_is_bound_to_its_account(app, make_facilitator):
         assert _sign_in(c, b.email, "wrong password!").status_code == 200
     assert _sign_in(c, b.email, PASSWORD).status_code == 429
     assert _sign_in(c, a.email, PASSWORD).status_code == 302
+
+
+def test_someone_turned_away_from_the_waiting_room_reads_that_and_cannot_start_again(app, gs, owner, join):
+    c, _p = join(gs, "Ana")
+    kept = _started(app, gs, "Ana again")
+    with app.app_context():
+        from core import roster
+
+        roster.clear_waiting(_fresh(gs), owner.id)
+    page = c.get(f"/s/{gs.public_id}")
+    assert page.status_code == 403 and b"let in" in page.data and b"removed you" not in page.data
+    assert c.get(f"/j/{gs.join_token}").status_code == 403
+    device = _client(app)
+    device.set_cookie(SESSION_COOKIE, _kept_cookie(kept))
+    device.set_cookie(f"sbp_{gs.public_id}", c.get_cookie(f"sbp_{gs.public_id}").value)
+    assert device.post(f"/s/{gs.public_id}/agreements", data={"agree": "y"}).status_code == 403
