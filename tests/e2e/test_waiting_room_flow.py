@@ -1,0 +1,56 @@
+"""The waiting room under pressure, in real browsers: a look-alike name is flagged in words on the
+console (never on the phone), and "Clear the waiting room" turns everyone waiting away at once while
+the person already admitted stays. Screenshots in test-output/e2e/waiting-room-*.png."""
+import pytest
+
+pytestmark = [pytest.mark.e2e, pytest.mark.server, pytest.mark.timeout(600)]
+
+LAPTOP = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+def _phone_joins(browser, link, name):
+    page = browser.new_context(viewport=PHONE).new_page()
+    page.goto(link)
+    page.fill("#name", name)
+    page.click("text=Next")
+    page.check("#agree")
+    page.click("text=Join the session")
+    page.wait_for_selector("#waiting:not([hidden])")
+    return page
+
+
+def test_look_alike_flag_and_clearing_the_waiting_room(server, browser, audit, shots):
+    fac = browser.new_context(viewport=LAPTOP).new_page()
+    fac.on("dialog", lambda d: d.accept())
+    fac.goto(server.setup_link())
+    fac.fill("#name", "Robin")
+    fac.fill("#email", "robin@example.org")
+    fac.fill("#password", "a calm long password")
+    fac.fill("#confirm", "a calm long password")
+    fac.click("button[type=submit]")
+    fac.fill("#name", "Monday group")
+    fac.click("text=Create group")
+    fac.fill("#title", "Week 2")
+    fac.click("text=Create session and open console")
+    fac.wait_for_selector("#conn:has-text('connected')")
+    link = fac.input_value("#join-url")
+
+    bob = _phone_joins(browser, link, "Bob")
+    fac.wait_for_selector("#waiting li.person")
+    fac.click("#admit-all")
+    fac.wait_for_selector("#waiting li.person", state="detached")
+    fakes = [_phone_joins(browser, link, name) for name in ("\u0412ob", "Sam")]
+    flag = fac.wait_for_selector("#waiting .name-flag")
+    assert "Bob" in flag.inner_text()
+    assert "Check:" not in fakes[0].inner_text("body")  # the flag is for facilitators only
+    audit(fac, "console with a flagged name in the waiting room")
+    shots(fac, "waiting-room-flagged")
+
+    fac.click("#clear-waiting")
+    fac.wait_for_selector("#waiting li.person", state="detached")
+    for page in fakes:
+        page.wait_for_selector("text=weren't let in")
+    shots(fakes[0], "waiting-room-turned-away", full_page=False)
+    assert bob.is_hidden("text=weren't let in")
+    assert fac.locator("text=Bob").count() >= 1
