@@ -1,6 +1,6 @@
 """Audit log read times: the group's audit page (latest 200) and the whole-log CSV export.
 
-    .venv/bin/python -m bench.audit_log [--events 20000] [--participants 400] [--runs 5]
+    .venv-dev/bin/python -m bench.audit_log [--events 20000] [--participants 400] [--runs 5]
 
 Builds a throwaway SQLite database with one group whose audit log holds EVENTS events over 20
 sessions (joins, admissions and removals of PARTICIPANTS people, facilitators' actions), then times,
@@ -21,6 +21,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # also as `python bench/audit_log.py`
 os.environ.setdefault("SECRET_KEY", "bench-secret-key-not-for-production")
 os.environ["SB_ASYNC_MODE"] = "threading"
 

@@ -1,6 +1,6 @@
 """Fan-out in one session: N participants on real Socket.IO connections, a facilitator moving a round on.
 
-    .venv/bin/python bench/fanout.py [--sizes 12,50,150,300] [--commands 20] [--procs 4]
+    .venv-dev/bin/python bench/fanout.py [--sizes 12,50,150,300] [--commands 20] [--procs 4]
 
 For each N: N python-socketio AsyncClients (WebSocket, spread over --procs client processes) join one
 session on the app served as `make serve` does (gunicorn -k gevent -w 1, PostgreSQL); the facilitator

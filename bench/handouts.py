@@ -1,6 +1,6 @@
 """Handout render times: the median of several runs per handout type, and a ~20-page session packet.
 
-    .venv/bin/python -m bench.handouts [--runs 5] [--out DIR]
+    .venv-dev/bin/python -m bench.handouts [--runs 5] [--out DIR]
 
 Builds a throwaway SQLite database with one session (a plan of six activities, eight participants,
 finished check-in, go-around and check-out runs), then renders every handout type through the same

@@ -1,6 +1,6 @@
 """Many groups at once: 100 sessions x 10 participants (plus a facilitator each) on one app process.
 
-    .venv/bin/python bench/many_groups.py [--sessions 100] [--per-session 10] [--seconds 30]
+    .venv-dev/bin/python bench/many_groups.py [--sessions 100] [--per-session 10] [--seconds 30]
                                           [--interval 4] [--idle 15] [--procs 6]
 
 Each session has its own facilitator account (the app limits one facilitator's connections and

@@ -1,7 +1,7 @@
 """Live command latency while handout PDFs render: no render, renders in the event loop (the old way),
 renders in the pool.
 
-    .venv/bin/python bench/render_latency.py [--seconds 20] [--gap 0.1] [--downloaders 1]
+    .venv-dev/bin/python bench/render_latency.py [--seconds 20] [--gap 0.1] [--downloaders 1]
 
 Serves the app as `make serve` does (gunicorn -c gunicorn.conf.py: gevent, one worker) on a throwaway
 SQLite database holding one session whose plan is every library activity (the facilitator packet is

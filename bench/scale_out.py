@@ -1,6 +1,6 @@
 """Scale-out: the many-groups load on one app process vs two processes behind nginx + Redis.
 
-    .venv/bin/python bench/scale_out.py [--sessions 100] [--per-session 10] [--seconds 30] [--interval 4]
+    .venv-dev/bin/python bench/scale_out.py [--sessions 100] [--per-session 10] [--seconds 30] [--interval 4]
                                         [--configs direct,proxy1,proxy2]
 
 The load of bench/many_groups.py (same options), run against, in turn:

@@ -1,6 +1,6 @@
 """Activity YAML reading times: the worst documents the bounds allow, and hostile ones (refused).
 
-    .venv/bin/python -m bench.yaml_upload [--runs 5]
+    .venv-dev/bin/python -m bench.yaml_upload [--runs 5]
 
 For each document: the median time of `yaml_reader.read` with libyaml (what the app uses) and with the
 pure-Python parser (the fallback when PyYAML lacks libyaml), the upload's whole check (read + schema,

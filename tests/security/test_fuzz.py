@@ -331,7 +331,7 @@ def test_fuzz_the_connect_handshake(rooms):
     mark = len(ERRORS)
     https = {"anonymous": app.test_client(), "facilitator": rooms["f"].client, "participant": rooms["people"]["Ana"][0]}
     # The protocol's CONNECT payload is a JSON object (or nothing). Other shapes are malformed packets that
-    # python-socketio rejects before the app sees them (see docs/SECURITY.md, known gaps).
+    # core/packet_guard.py refuses before the app sees them (docs/SECURITY.md, "Malformed packets").
     auth = st.one_of(
         st.none(),
         st.dictionaries(st.one_of(texts, st.sampled_from(["session", "as", "display"])), junk, max_size=4),
