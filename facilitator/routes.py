@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlsplit
 
 from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
@@ -203,7 +204,9 @@ def display(token: str):
     gs = db.session.execute(select(GroupSession).where(GroupSession.display_token == token)).scalar_one_or_none()
     if gs is None or not gs.display_on:
         return render_template("facilitator/display_closed.html"), 404
-    return render_template("facilitator/display.html", gs=gs, token=token)
+    # The address to type, as on the join link: from the public base, never from this request's Host.
+    return render_template("facilitator/display.html", gs=gs, token=token,
+                           host=urlsplit(links.join_url(gs)).netloc)
 
 
 from facilitator import console_routes, privacy_routes  # noqa: E402,F401  (register their routes)

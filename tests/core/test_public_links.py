@@ -306,3 +306,12 @@ def test_setup_link_and_urls_use_the_port_served_on(app):
 def test_urls_names_the_lan_address_phones_use(app):
     out = app.test_cli_runner().invoke(args=["urls"]).output
     assert "http://127.0.0.1:5055" in out and f"http://{LAN}:5055" in out and "make run" not in out
+
+
+def test_the_display_names_the_public_host_not_the_request_host(make_app, make_facilitator, make_group, make_session):
+    app = make_app(PUBLIC_URL="https://groups.example.org")
+    f = make_facilitator()
+    gs = make_session(make_group(f), f)
+    page = app.test_client().get(f"/display/{gs.display_token}", headers={"Host": "evil.example"})
+    assert page.status_code == 200
+    assert b"<strong>groups.example.org</strong>" in page.data and b"evil.example" not in page.data
