@@ -1,6 +1,7 @@
 """The application factory: config, extensions, blueprints, security headers, Socket.IO last."""
 from __future__ import annotations
 
+import json
 import logging
 
 from flask import Flask
@@ -81,6 +82,11 @@ def create_app(overrides: dict | None = None) -> Flask:
         engineio_logger=logfilter.server_logger("engineio.server"),
     )
     packet_guard.install(socketio.server)
+    # The message queue between processes carries the server's own messages (views, rosters): they are
+    # decoded with the standard JSON module, not the client packets' bounded one (python-socketio's
+    # manager takes the packet class's module by default; bounded, it silently dropped every
+    # cross-process message over its limits: tests/multiprocess caught it).
+    socketio.server.manager.json = json
     if app.config["BEHIND_PROXY"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 

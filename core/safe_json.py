@@ -61,6 +61,11 @@ def _check_depth(value: object) -> None:
 
 def loads(text: str | bytes, **kwargs) -> object:
     """Like json.loads, within the bounds above; only ValueError (Refused) on bad input."""
+    if isinstance(text, bytes | bytearray):
+        try:
+            text = text.decode()
+        except UnicodeDecodeError:
+            raise Refused("not JSON") from None
     if len(text) > MAX_CHARS:
         raise Refused("too long")
     try:

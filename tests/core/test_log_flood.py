@@ -149,3 +149,21 @@ def test_safe_json_reads_what_clients_send():
            "n": 2**53, "f": -1.2345678901234567e-308}
     assert safe_json.loads(json.dumps(doc)) == doc
     assert safe_json.loads("[" * 32 + "]" * 32) is not None
+
+
+def test_the_message_queue_decodes_the_servers_own_messages_unbounded(make_app):
+    """Messages between processes are the server's own (views with QR codes, rosters): the bounded
+    decoder is for clients' packets only. Bounded, it dropped every cross-process message that held
+    more than a few brackets (it was handed bytes)."""
+    import json
+
+    from core import safe_json
+    from core.extensions import socketio
+
+    make_app(REDIS_URL="redis://127.0.0.1:9/0")
+    manager = socketio.server.manager
+    assert manager.json is json
+    message = json.dumps({"method": "emit", "event": "view", "data": {"rows": [[i] for i in range(50)],
+                                                                         "qr": "x" * 100_000}}).encode()
+    assert manager.json.loads(message)["event"] == "view"
+    assert safe_json.loads(b'{"a": [[1], [2]]}') == {"a": [[1], [2]]}  # bytes are fine for clients too
