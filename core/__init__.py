@@ -66,6 +66,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     cli.install(app)
     ops_cli.install(app)
 
+    # Flask-SocketIO keeps the queue it made for an earlier app in its options: every app starts afresh.
+    socketio.server_options.pop("client_manager", None)
     socketio.init_app(
         app,
         async_mode=app.config["ASYNC_MODE"],
