@@ -73,6 +73,32 @@ def install(server) -> None:
 
     server._handle_eio_message = guarded
     server.eio.on("message", guarded)
+    _no_hang_on_bad_polling_posts()
+
+
+def _no_hang_on_bad_polling_posts() -> None:
+    """A polling POST that Engine.IO itself refuses (an unknown packet type such as "9", a body over the
+    size limit) made python-engineio disconnect the session *waiting* until the client polled again to
+    collect the close packet; a client that never polls again pinned that request, its greenlet and its
+    connection for ever, before any identity check. The session is now closed at once, without waiting;
+    python-engineio then answers 400 as before."""
+    from engineio import exceptions
+    from engineio.socket import Socket
+
+    if getattr(Socket.handle_post_request, "_sb_guarded", False):
+        return
+    original = Socket.handle_post_request
+
+    def handle_post_request(self, environ):
+        try:
+            return original(self, environ)
+        except exceptions.EngineIOError:
+            log.info("socket message refused: not Engine.IO; connection closed", extra=CLIENT_CAUSED)
+            self.close(wait=False, abort=True, reason=self.server.reason.SERVER_DISCONNECT)
+            raise
+
+    handle_post_request._sb_guarded = True
+    Socket.handle_post_request = handle_post_request
 
 
 def _refuse(server, eio_sid: str, exc: MalformedPacket) -> None:

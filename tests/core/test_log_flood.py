@@ -167,3 +167,18 @@ def test_the_message_queue_decodes_the_servers_own_messages_unbounded(make_app):
                                                                          "qr": "x" * 100_000}}).encode()
     assert manager.json.loads(message)["event"] == "view"
     assert safe_json.loads(b'{"a": [[1], [2]]}') == {"a": [[1], [2]]}  # bytes are fine for clients too
+
+
+@pytest.mark.parametrize("body", ["9", "9hello", "4" + "x" * (65 * 1024)])
+def test_a_polling_post_engineio_refuses_does_not_hang(app, body):
+    """Before: python-engineio closed the session waiting for the client's next poll, so this POST never
+    returned (a pinned request and connection per anonymous attempt)."""
+    http = app.test_client()
+    sid = open_polling_session(http)
+    answer = {}
+    worker = threading.Thread(target=lambda: answer.setdefault(
+        "status", http.post(f"/socket.io/?EIO=4&transport=polling&sid={sid}", data=body).status_code), daemon=True)
+    worker.start()
+    worker.join(timeout=10)
+    assert answer.get("status") == 400, "the POST did not come back"
+    assert sid not in socketio.server.eio.sockets
