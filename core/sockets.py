@@ -33,6 +33,9 @@ from core.security import equal
 log = logging.getLogger(__name__)
 MAX_EVENT_BYTES = 8 * 1024
 events_per_connection = TokenBucket(rate=10, burst=30)
+# A flood is refused event by event, but logged a few lines per connection and then one a minute: a
+# signed-in flood cannot fill the log either.
+refusals_logged = TokenBucket(rate=1 / 60, burst=3)
 # Budgets per person, across all their connections: (events a second, burst). Kept per app (each
 # serving process has one app), so one person's flood is cut wherever their tabs are.
 PERSON_BUDGETS = {"participant": (15, 45), "facilitator": (30, 90)}
@@ -189,6 +192,7 @@ def on_connect(auth_data=None):
 def on_disconnect(reason=None):
     """Forget the connection; the console's presence updates."""
     events_per_connection.forget(request.sid)
+    refusals_logged.forget(request.sid)
     conn = db.session.get(Connection, request.sid)
     if conn is None:
         return
@@ -225,11 +229,13 @@ def live_event(name: str, schema: type[BaseModel] | None, roles: tuple[str, ...]
         @functools.wraps(fn)
         def handler(data=None):
             if not events_per_connection.allow(request.sid):
-                log.info("event %s refused: rate limit", name)
+                if refusals_logged.allow(request.sid):
+                    log.info("event %s refused: rate limit", name)
                 return error("Too many requests. Please wait a moment.")
             caller = current_caller()
             if caller is not None and not _within_person_budget(caller):
-                log.info("event %s refused: person rate limit", name)
+                if refusals_logged.allow(request.sid):
+                    log.info("event %s refused: person rate limit", name)
                 return error("Too many requests. Please wait a moment.")
             if caller is None or caller.role not in roles:
                 log.info("event %s refused: role %s", name, caller.role if caller else "none")
