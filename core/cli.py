@@ -113,8 +113,6 @@ def _purge_refusal(url_text: str) -> str | None:
     connects: SQLite would create a missing file, empty, and the purge would then crash on it."""
     from pathlib import Path
 
-    from alembic.runtime.migration import MigrationContext
-    from alembic.script import ScriptDirectory
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import SQLAlchemyError
 
@@ -126,20 +124,19 @@ def _purge_refusal(url_text: str) -> str | None:
             return (f"purge: database file {path.absolute()} does not exist (is DATABASE_URL set? "
                     "cron and systemd must load /etc/secure-base/env)")
         shown = str(path.absolute())
-    heads = set(ScriptDirectory.from_config(migrate.alembic_config(url_text)).get_heads())
     alembic_log = logging.getLogger("alembic.runtime.migration")
     level = alembic_log.level
     alembic_log.setLevel(logging.WARNING)  # its "Context impl" lines would bury the one line below
     try:
-        with db.engine.connect() as conn:
-            current = set(MigrationContext.configure(conn).get_current_heads())
+        current = migrate.current(url_text)
     except SQLAlchemyError as exc:
         return f"purge: cannot read database {shown}: {str(getattr(exc, 'orig', None) or exc).splitlines()[0]}"
     finally:
         alembic_log.setLevel(level)
-    if current != heads:
-        at = f"at revision {', '.join(sorted(current))}" if current else "no alembic_version table"
-        return (f"purge: database {shown} is not migrated ({at}, needs {', '.join(sorted(heads))}): "
+    head = migrate.head()
+    if current != head:
+        at = f"at revision {current}" if current else "no alembic_version table"
+        return (f"purge: database {shown} is not migrated ({at}, needs {head}): "
                 "run `flask --app wsgi db upgrade` with the same DATABASE_URL first")
     return None
 
