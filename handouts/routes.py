@@ -69,11 +69,16 @@ def _person() -> str:
 
 
 def respond(template: str, context: dict[str, Any], name: str, pdf: bool, back: str | None = None, *,
-            person: str | None = None, gs: GroupSession | None = None, group_id: int | None = None):
-    """The preview page, or the PDF as a download (made off the event loop, cached, budgeted per person)."""
+            person: str | None = None, gs: GroupSession | None = None, group_id: int | None = None,
+            read: tuple[str, str] | None = None):
+    """The preview page, or the PDF as a download (made off the event loop, cached, budgeted per person).
+    `read` (an audit action and target) is recorded once the handout is actually given out."""
     paper = _paper()
     if not pdf:
-        return render_html(template, context, back=back, pdf=_pdf_url("a4"), letter=_pdf_url("letter"))
+        page = render_html(template, context, back=back, pdf=_pdf_url("a4"), letter=_pdf_url("letter"))
+        if read is not None:
+            _audit_read(read[0], gs, read[1])
+        return page
     try:
         data = make_pdf(template, context, paper, person=person or _person(),
                         session_id=gs.id if gs is not None else None,
@@ -85,6 +90,8 @@ def respond(template: str, context: dict[str, Any], name: str, pdf: bool, back: 
         if code in (429, 503):
             response.headers["Retry-After"] = "60" if code == 429 else "5"
         return response
+    if read is not None:
+        _audit_read(read[0], gs, read[1])
     response = Response(data, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="{name}-{paper}.pdf"'
     return response
@@ -191,9 +198,9 @@ def join_sheet(session_id: int, pdf: bool):
 def summary(session_id: int, pdf: bool):
     """Generated on request from the session's data; never stored. Every read is audited."""
     gs = session_or_404(session_id)
-    _audit_read("print_summary" if pdf else "preview_summary", gs)
     return respond("handouts/summary.html", sctx.summary_context(gs, catalogue.emotions()),
-                   filename(gs.title, "summary"), pdf, url_for("facilitator.summary", session_id=gs.id), gs=gs)
+                   filename(gs.title, "summary"), pdf, url_for("facilitator.summary", session_id=gs.id), gs=gs,
+                   read=("print_summary" if pdf else "preview_summary", ""))
 
 
 # ---- take-home sheets ---------------------------------------------------------------------------
@@ -208,10 +215,10 @@ def take_home_for(session_id: int, participant_id: int, pdf: bool):
     p = db.session.get(Participant, participant_id)
     if p is None or p.session_id != gs.id:
         abort(404)
-    _audit_read("print_take_home" if pdf else "preview_take_home", gs, f"participant:{p.id}")
     context = sctx.take_home_context(gs, p, catalogue.emotions(), include_private=p.in_room)
     return respond("handouts/take_home.html", context, filename(gs.title, "take-home", p.display_name), pdf,
-                   url_for("handouts.index", session_id=gs.id), gs=gs)
+                   url_for("handouts.index", session_id=gs.id), gs=gs,
+                   read=("print_take_home" if pdf else "preview_take_home", f"participant:{p.id}"))
 
 
 @both("/s/<public_id>/take-home")

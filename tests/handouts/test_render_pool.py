@@ -216,3 +216,16 @@ def test_facilitators_reads_of_sensitive_handouts_are_audited(app, room):
     assert _actions(app, gs)[before:] == [
         ("print_summary", actor, ""), ("preview_summary", actor, ""),
         ("print_take_home", actor, f"participant:{ana.id}"), ("preview_take_home", actor, f"participant:{ana.id}")]
+
+
+def test_a_handout_that_was_not_given_out_is_not_audited_as_read(app, room, monkeypatch):
+    app.config["PDF_RENDERS_PER_MINUTE"] = 1
+    _count_renders(monkeypatch)
+    f, gs, ana = room["f"], room["gs"], room["ana"]
+    assert f.client.get(f"/sessions/{gs.id}/handouts/join-sheet.pdf").status_code == 200  # the one render
+    before = len(_actions(app, gs))
+    assert f.client.get(f"/sessions/{gs.id}/take-home/{ana.id}.pdf").status_code == 429
+    assert f.client.get(f"/sessions/{gs.id}/handouts/summary.pdf").status_code == 429
+    assert _actions(app, gs)[before:] == []
+    with app.app_context():
+        making.budget().forget(f"facilitator:{f.id}")
