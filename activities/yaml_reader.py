@@ -11,6 +11,7 @@ pure-Python SafeLoader, which stays as the fallback.
 """
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -120,7 +121,7 @@ def _walk(text: str, loader: type) -> list[YamlProblem]:
     problems: list[YamlProblem] = []
     stack: list[_Frame] = []
     nodes = 0
-    try:
+    with contextlib.suppress(_Stop):  # a bound was reached: the problems say which
         for ev in yaml.parse(text, Loader=loader):
             if isinstance(ev, _END_EVENTS):
                 stack.pop()
@@ -151,8 +152,6 @@ def _walk(text: str, loader: type) -> list[YamlProblem]:
                 stack.append(_Frame(isinstance(ev, yaml.MappingStartEvent), path))
             if len(problems) >= MAX_PROBLEMS:
                 raise _Stop
-    except _Stop:
-        pass
     return problems
 
 

@@ -14,6 +14,7 @@ cooperative wait, and which in threading mode blocks only the request's own thre
 """
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import logging
@@ -121,10 +122,8 @@ class Worker:
     def close(self) -> None:
         """Stop the process (if it still runs) and release the pipes."""
         for fd in (self.jobs, self.answers):
-            try:
+            with contextlib.suppress(OSError):  # already closed
                 os.close(fd)
-            except OSError:
-                pass
         if self.alive():
             self.proc.kill()
         try:

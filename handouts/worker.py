@@ -10,6 +10,7 @@ stopped or died).
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -70,10 +71,8 @@ def serve(jobs: BinaryIO, answers: BinaryIO) -> None:
 
 
 def main() -> None:
-    try:
+    with contextlib.suppress(OSError):  # not allowed here: render at the normal priority
         os.nice(NICENESS)
-    except OSError:
-        pass
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s handout-worker %(levelname)s %(name)s: %(message)s")
     answers = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)

@@ -71,6 +71,21 @@ class Server:
         raise AssertionError("no setup link printed")
 
 
+def open_first_console(page, server, group: str, title: str) -> None:
+    """The first facilitator of this server (its one setup link): account, a group, a session, its console."""
+    page.goto(server.setup_link())
+    page.fill("#name", "Robin")
+    page.fill("#email", "robin@example.org")
+    page.fill("#password", "a calm long password")
+    page.fill("#confirm", "a calm long password")
+    page.click("button[type=submit]")
+    page.fill("#name", group)
+    page.click("text=Create group")
+    page.fill("#title", title)
+    page.click("text=Create session and open console")
+    page.wait_for_selector("#conn:has-text('connected')")
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     srv = Server(tmp_path_factory.mktemp("e2e"))

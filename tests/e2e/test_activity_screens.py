@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.conftest import open_first_console
+
 pytestmark = [pytest.mark.e2e, pytest.mark.server, pytest.mark.timeout(600)]  # gunicorn + Chromium; setup included
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,17 +52,7 @@ def join(browser, link, name, errors, **ctx):
 def test_activity_screens(server, browser, audit, shots):
     errors: list[str] = []
     fac = browser.new_context(viewport=LAPTOP).new_page()
-    fac.goto(server.setup_link())
-    fac.fill("#name", "Robin")
-    fac.fill("#email", "robin@example.org")
-    fac.fill("#password", "a calm long password")
-    fac.fill("#confirm", "a calm long password")
-    fac.click("button[type=submit]")
-    fac.fill("#name", "Thursday group")
-    fac.click("text=Create group")
-    fac.fill("#title", "Week 5")
-    fac.click("text=Create session and open console")
-    fac.wait_for_selector("#conn:has-text('connected')")
+    open_first_console(fac, server, "Thursday group", "Week 5")
     session_id = re.search(r"/sessions/(\d+)/", fac.url).group(1)
     link = fac.input_value("#join-url")
 

@@ -3,6 +3,8 @@ open; the old display goes blank at once with a calm line, the new link works; t
 no link on the console. Screenshots in test-output/e2e/display-link-*.png."""
 import pytest
 
+from tests.e2e.conftest import open_first_console
+
 pytestmark = [pytest.mark.e2e, pytest.mark.server, pytest.mark.timeout(600)]
 
 LAPTOP = {"width": 1366, "height": 900}
@@ -12,17 +14,7 @@ TV = {"width": 1920, "height": 1080}
 def test_new_and_off_display_link(server, browser, audit, shots):
     fac = browser.new_context(viewport=LAPTOP).new_page()
     fac.on("dialog", lambda d: d.accept())
-    fac.goto(server.setup_link())
-    fac.fill("#name", "Robin")
-    fac.fill("#email", "robin@example.org")
-    fac.fill("#password", "a calm long password")
-    fac.fill("#confirm", "a calm long password")
-    fac.click("button[type=submit]")
-    fac.fill("#name", "Thursday group")
-    fac.click("text=Create group")
-    fac.fill("#title", "Week 1")
-    fac.click("text=Create session and open console")
-    fac.wait_for_selector("#conn:has-text('connected')")
+    open_first_console(fac, server, "Thursday group", "Week 1")
     old_link = fac.get_attribute("a:has-text('Open room display')", "href")
 
     tv = browser.new_context(viewport=TV).new_page()

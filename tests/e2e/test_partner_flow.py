@@ -7,6 +7,8 @@ import re
 
 import pytest
 
+from tests.e2e.conftest import open_first_console
+
 pytestmark = [pytest.mark.e2e, pytest.mark.server, pytest.mark.timeout(600)]  # gunicorn + Chromium; setup included
 
 PHONE = {"width": 390, "height": 844}
@@ -46,17 +48,7 @@ def page_text_without_addressees(page) -> str:
 def test_listening_triad_with_rotation_and_a_moderated_feedback_round(server, browser, audit, shots):
     errors: list[str] = []
     fac = browser.new_context(viewport=LAPTOP).new_page()
-    fac.goto(server.setup_link())
-    fac.fill("#name", "Robin")
-    fac.fill("#email", "robin@example.org")
-    fac.fill("#password", "a calm long password")
-    fac.fill("#confirm", "a calm long password")
-    fac.click("button[type=submit]")
-    fac.fill("#name", "Tuesday group")
-    fac.click("text=Create group")
-    fac.fill("#title", "Week 7: listening")
-    fac.click("text=Create session and open console")
-    fac.wait_for_selector("#conn:has-text('connected')")
+    open_first_console(fac, server, "Tuesday group", "Week 7: listening")
     console_url = fac.url
 
     fac.click("#plan-panel a:has-text('Edit the plan')")

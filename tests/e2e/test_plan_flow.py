@@ -4,6 +4,8 @@ and the room display follow. Check-in -> go-around (a pass, a raised hand) -> br
 then the after-session summary. Every screen is audited with axe-core and screenshotted."""
 import pytest
 
+from tests.e2e.conftest import open_first_console
+
 pytestmark = [pytest.mark.e2e, pytest.mark.server, pytest.mark.timeout(600)]  # gunicorn + Chromium; setup included
 
 PHONE = {"width": 390, "height": 844}
@@ -28,17 +30,7 @@ def all_show(pages, selector):
 
 def test_a_planned_session_from_start_to_summary(server, browser, audit, shots):
     fac = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
-    fac.goto(server.setup_link())
-    fac.fill("#name", "Robin")
-    fac.fill("#email", "robin@example.org")
-    fac.fill("#password", "a calm long password")
-    fac.fill("#confirm", "a calm long password")
-    fac.click("button[type=submit]")
-    fac.fill("#name", "Wednesday group")
-    fac.click("text=Create group")
-    fac.fill("#title", "Week 6: noticing")
-    fac.click("text=Create session and open console")
-    fac.wait_for_selector("#conn:has-text('connected')")
+    open_first_console(fac, server, "Wednesday group", "Week 6: noticing")
     console_url = fac.url
 
     # build the plan in the plan builder

@@ -3,6 +3,8 @@ console (never on the phone), and "Clear the waiting room" turns everyone waitin
 the person already admitted stays. Screenshots in test-output/e2e/waiting-room-*.png."""
 import pytest
 
+from tests.e2e.conftest import open_first_console
+
 pytestmark = [pytest.mark.e2e, pytest.mark.server, pytest.mark.timeout(600)]
 
 LAPTOP = {"width": 1366, "height": 900}
@@ -23,17 +25,7 @@ def _phone_joins(browser, link, name):
 def test_look_alike_flag_and_clearing_the_waiting_room(server, browser, audit, shots):
     fac = browser.new_context(viewport=LAPTOP).new_page()
     fac.on("dialog", lambda d: d.accept())
-    fac.goto(server.setup_link())
-    fac.fill("#name", "Robin")
-    fac.fill("#email", "robin@example.org")
-    fac.fill("#password", "a calm long password")
-    fac.fill("#confirm", "a calm long password")
-    fac.click("button[type=submit]")
-    fac.fill("#name", "Monday group")
-    fac.click("text=Create group")
-    fac.fill("#title", "Week 2")
-    fac.click("text=Create session and open console")
-    fac.wait_for_selector("#conn:has-text('connected')")
+    open_first_console(fac, server, "Monday group", "Week 2")
     link = fac.input_value("#join-url")
 
     bob = _phone_joins(browser, link, "Bob")
