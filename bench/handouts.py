@@ -59,7 +59,7 @@ def seed():
                               consent_at=utcnow(), in_room=(name == "Cy")) for name in NAMES]
         s.add_all(people)
         s.flush()
-        members = [p.member_id for p in people]
+        members = [p.engine_id for p in people]
         checkin = {m: {"feeling": {"word": w, "family": fam}, "intensity": (3 + i * 2) % 11,
                        "need": f"{NAMES[i]} would like some patience today"}
                    for i, (m, (w, fam)) in enumerate(zip(members, FEELINGS, strict=True))}

@@ -18,6 +18,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from core.extensions import db
+from core.member_models import Member
 from core.models import AuditEvent, Facilitator, Group, GroupSession, Participant
 
 # What each action reads as in the log ("Who" did "what" to "about").
@@ -53,6 +54,21 @@ ACTIONS = {
     "print_summary": "printed the session summary (PDF)",
     "preview_take_home": "previewed a take-home sheet for",
     "print_take_home": "printed a take-home sheet for",
+    "member_add": "added to the roster",
+    "member_from_guest": "made a guest a member:",
+    "member_rename": "renamed a member:",
+    "member_status": "changed the status of",
+    "member_link_new": "made a new personal link for",
+    "member_link_revoke": "revoked the personal link of",
+    "member_recognised": "confirmed a new device of",
+    "member_erase": "erased the data of",
+    "erase_own_data": "deleted their own data",
+    "attendance_edit": "corrected the attendance of",
+    "session_cancel": "cancelled a session",
+    "schedule_set": "set the group's schedule",
+    "calendar_feed_new": "made a new calendar feed link",
+    "export_attendance": "exported the attendance (CSV)",
+    "read_member_record": "read the record of",
     "login": "signed in",
     "logout": "signed out everywhere",
 }
@@ -108,11 +124,18 @@ class _Names:
         self.participants = dict(db.session.execute(
             select(Participant.id, Participant.display_name).join(GroupSession).where(in_group)).all())
         self.sessions = dict(db.session.execute(select(GroupSession.id, GroupSession.title).where(in_group)).all())
+        self.members = dict(db.session.execute(select(Member.id, Member.display_name)
+                                               .where(Member.group_id == group_id)).all())
 
     def participant(self, pid: int) -> str:
         if self.erased:
             return "a participant"
         return self.participants.get(pid, "a participant (data purged)")
+
+    def member(self, mid: int) -> str:
+        if self.erased:
+            return "a member"
+        return self.members.get(mid, "a member (data erased)")
 
     def session(self, sid: int | None) -> str:
         if sid is None:
@@ -127,8 +150,12 @@ class _Names:
             return self.participant(int(raw_id))
         if kind == "participant":
             return "a participant"
+        if ref == "member":
+            return "a member"
         if kind == "facilitator":
             return stored_name or "a facilitator (account removed)"
+        if kind == "member" and raw_id.isdigit():
+            return self.member(int(raw_id))
         if kind == "session" and raw_id.isdigit():
             return self.session(int(raw_id))
         if kind == "group":

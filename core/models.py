@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     JSON,
@@ -13,11 +14,15 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
     true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Base
+
+if TYPE_CHECKING:
+    from core.member_models import Member
 
 
 def utcnow() -> datetime:
@@ -93,6 +98,12 @@ class Group(Base):
     retention_days: Mapped[int] = mapped_column(Integer, default=30)
     distress_threshold: Mapped[int] = mapped_column(Integer, default=8)
     crisis_text: Mapped[str] = mapped_column(Text, default="")  # empty: the organisation's default
+    # Bumped whenever the agreements text changes: a member who accepted an older version reads it in full.
+    agreements_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # Members with a standing link are admitted without waiting (guests still wait unless auto-admit).
+    members_straight_in: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The second retention clock: who attended when (attendance, and later the notes) is kept this long.
+    record_retention_years: Mapped[int] = mapped_column(Integer, default=7, server_default="7")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     members: Mapped[list[GroupMember]] = relationship(back_populates="group", passive_deletes=True)
@@ -147,8 +158,13 @@ class Participant(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("group_session.id", **FK), index=True)
+    # The roster member this person is in this session; None for a guest (a drop-in with the session code).
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", **FK), nullable=True, index=True)
+    # A guest on a new device who said "I'm <member>": the facilitator confirms (or not) in the waiting room.
+    claimed_member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"),
+                                                          nullable=True)
     display_name: Mapped[str] = mapped_column(String(40))
-    status: Mapped[str] = mapped_column(String(10), default="waiting")  # waiting|admitted|removed
+    status: Mapped[str] = mapped_column(String(10), default="waiting")  # waiting|admitted|removed|left
     in_room: Mapped[bool] = mapped_column(Boolean, default=False)  # in the room, without a device
     credential_hash: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
     consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
@@ -157,10 +173,16 @@ class Participant(Base):
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
     session: Mapped[GroupSession] = relationship(back_populates="participants")
+    member: Mapped[Member | None] = relationship("Member", foreign_keys=[member_id])
 
     @property
-    def member_id(self) -> str:
+    def engine_id(self) -> str:
+        """The id the activity engine knows this person by in this session."""
         return f"p{self.id}"
+
+    @property
+    def is_guest(self) -> bool:
+        return self.member_id is None
 
 
 class Connection(Base):
@@ -231,3 +253,6 @@ class AuditEvent(Base):
     target: Mapped[str] = mapped_column(String(40), default="")
     target_name: Mapped[str] = mapped_column(String(80), default="", server_default="")  # facilitators only
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+
+from core import member_models  # noqa: E402,F401  (Member and the other roster tables, registered on Base)

@@ -99,6 +99,7 @@ def _anonymise_participants(s, group_id: int) -> None:
     of_group = AuditEvent.group_id == group_id
     s.execute(update(AuditEvent).where(of_group, AuditEvent.actor.like("participant:%")).values(actor="participant"))
     s.execute(update(AuditEvent).where(of_group, AuditEvent.target.like("participant:%")).values(target="participant"))
+    s.execute(update(AuditEvent).where(of_group, AuditEvent.target.like("member:%")).values(target="member"))
 
 
 def erase_group(group: Group, facilitator_id: int) -> None:
@@ -130,7 +131,7 @@ def _without_member(state: dict, member_id: str) -> dict:
 
 def erase_my_answers(gs: GroupSession, p: Participant) -> int:
     """A participant deletes their own answers in this session: earlier activities and the running one."""
-    member_id, erased = p.member_id, 0
+    member_id, erased = p.engine_id, 0
     with db.transaction() as s:
         for run in s.execute(select(ActivityRun).where(ActivityRun.session_id == gs.id,
                                                        ActivityRun.kind == "form")).scalars():

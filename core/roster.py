@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from sqlalchemy import delete, select
 
-from core import audit, live, lookalikes
+from core import attendance, audit, live, lookalikes
 from core.extensions import db, socketio
 from core.models import Connection, GroupSession, Participant, utcnow
 from core.security import new_token, token_hash
@@ -13,16 +13,23 @@ from core.security import new_token, token_hash
 PRESENCE_FRESH = timedelta(seconds=75)  # clients ping every 25 s; three missed pings means offline
 
 
-def join(session: GroupSession, display_name: str) -> tuple[Participant, str]:
-    """Create a participant who has accepted the agreements; returns them and their secret credential."""
+def join(session: GroupSession, display_name: str, *, member_id: int | None = None,
+         claimed_member_id: int | None = None) -> tuple[Participant, str]:
+    """Create a participant who has accepted the agreements; returns them and their secret credential.
+
+    `member_id`: a roster member who came through their standing link (admitted at once when the group
+    lets members come straight in). `claimed_member_id`: a guest who says they are that member, on a new
+    device; a facilitator confirms it in the waiting room."""
     secret = new_token(32)
     with db.transaction() as s:
         p = Participant(session_id=session.id, display_name=display_name, credential_hash=token_hash(secret),
-                        consent_at=utcnow(), status="waiting")
+                        consent_at=utcnow(), status="waiting", member_id=member_id,
+                        claimed_member_id=claimed_member_id)
         s.add(p)
         s.flush()
         audit.record("join", session=session, actor="participant", actor_id=p.id)
-    if session.auto_admit and not session.locked:
+    straight_in = member_id is not None and session.group.members_straight_in
+    if (session.auto_admit or straight_in) and not session.locked:
         admit(session, p, facilitator_id=None)
     else:
         push(session)
@@ -54,7 +61,8 @@ def admit(session: GroupSession, p: Participant, facilitator_id: int | None) -> 
         audit.record("admit", session=session, actor="facilitator" if facilitator_id else "system",
                      actor_id=facilitator_id, target=f"participant:{p.id}")
     live.system(session, {"type": "member_join",
-                          "member_info": {"id": p.member_id, "name": p.display_name, "in_room": p.in_room}})
+                          "member_info": {"id": p.engine_id, "name": p.display_name, "in_room": p.in_room}})
+    attendance.arrived(session, p)
     socketio.emit("status", {"status": "admitted"}, to=live.participant_room(p.id))
     push(session)
 
@@ -69,17 +77,19 @@ def add_in_room(session: GroupSession, name: str, facilitator_id: int) -> Partic
     return p
 
 
-def remove(session: GroupSession, p: Participant, facilitator_id: int) -> None:
+def remove(session: GroupSession, p: Participant, facilitator_id: int | None, *,
+           status_word: str = "removed") -> None:
     """Revoke at once: the credential stops working (its hash is kept only to recognise and refuse it),
-    sockets are cut, views stop."""
+    sockets are cut, views stop. With no facilitator, the system does it (a member's link was revoked,
+    or they left the group)."""
     with db.transaction() as s:
         p = s.merge(p)
         p.status, p.removed_at = "removed", utcnow()
         sids = list(s.execute(select(Connection.sid).where(Connection.participant_id == p.id)).scalars())
         s.execute(delete(Connection).where(Connection.participant_id == p.id))
-        audit.record("remove", session=session, actor="facilitator", actor_id=facilitator_id,
-                     target=f"participant:{p.id}")
-    _cut(session, p, sids, "removed")
+        audit.record("remove", session=session, actor="facilitator" if facilitator_id else "system",
+                     actor_id=facilitator_id, target=f"participant:{p.id}")
+    _cut(session, p, sids, status_word)
 
 
 def clear_waiting(session: GroupSession, facilitator_id: int) -> int:
@@ -119,12 +129,14 @@ def leave(session: GroupSession, p: Participant) -> None:
 
 
 def _cut(session: GroupSession, p: Participant, sids: list[str], status: str) -> None:
+    if p.admitted_at is not None:
+        attendance.departed(session, p)
     room = live.participant_room(p.id)
     socketio.emit("status", {"status": status}, to=room)
     socketio.close_room(room)
     for sid in sids:
         socketio.server.disconnect(sid, namespace="/")
-    live.system(session, {"type": "member_leave", "member": p.member_id})
+    live.system(session, {"type": "member_leave", "member": p.engine_id})
     push(session)
 
 

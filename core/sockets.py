@@ -58,7 +58,7 @@ class Caller:
 
     @property
     def member_id(self) -> str | None:
-        return self.participant.member_id if self.participant else None
+        return self.participant.engine_id if self.participant else None
 
     def actor(self) -> dict:
         if self.role == "facilitator":

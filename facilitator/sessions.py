@@ -5,7 +5,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from core import audit, live, roster
+from core import attendance, audit, live, roster
 from core.extensions import db, socketio
 from core.models import Facilitator, Group, GroupMember, GroupSession, Participant, utcnow
 from core.security import new_join_code, new_token
@@ -139,4 +139,5 @@ def end(gs: GroupSession, actor: Facilitator) -> None:
         gs = s.merge(gs)
         gs.status, gs.ended_at = "ended", utcnow()
         audit.record("session_end", session=gs, actor="facilitator", actor_id=actor.id)
+    attendance.finalise(gs)
     socketio.emit("status", {"status": "ended"}, to=live.rooms(gs.id)["participants"])

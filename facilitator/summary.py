@@ -46,7 +46,7 @@ def _form_table(run: dict, names: dict[str, str]) -> dict:
 def session_summary(gs: GroupSession) -> dict:
     people = list(db.session.execute(select(Participant).where(Participant.session_id == gs.id)
                                      .order_by(Participant.created_at, Participant.id)).scalars())
-    names = {p.member_id: p.display_name for p in people}
+    names = {p.engine_id: p.display_name for p in people}
     runs = _runs(gs)
     airtime: dict[str, float] = {}
     for run in runs:
@@ -54,7 +54,7 @@ def session_summary(gs: GroupSession) -> dict:
             for member, seconds in run["state"].get("airtime", {}).items():
                 airtime[member] = airtime.get(member, 0.0) + float(seconds)
     attendance = [{"name": p.display_name, "status": STATUS_WORDS.get(p.status, p.status),
-                   "in_room": p.in_room, "airtime": round(airtime.get(p.member_id, 0.0))}
+                   "in_room": p.in_room, "airtime": round(airtime.get(p.engine_id, 0.0))}
                   for p in people if p.status != "waiting" or p.admitted_at]
     activities = []
     for r in runs:

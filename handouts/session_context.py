@@ -167,7 +167,7 @@ def take_home_context(gs: GroupSession, participant: Participant, emotions: list
     Only `participant`'s answers are read. `include_private=False` (a facilitator printing for someone
     who had their own device) leaves out the answers that person kept private."""
     family_labels = {f["id"]: f["label"] for f in emotions}
-    member = participant.member_id
+    member = participant.engine_id
     activities, commitments, withheld = [], [], 0
     for run in _form_runs(gs):
         mine = run["state"].get("answers", {}).get(member)

@@ -83,7 +83,7 @@ def test_every_acknowledged_answer_is_kept_exactly_once(served):
     assert fac.call("command", {"type": "plan_next", "key": "start-the-check-in"}, timeout=5)["ok"]
     with app.app_context():
         v0 = db.session.get(LiveState, gs.id).version
-        member_of = {p.display_name: p.member_id for p in db.session.query(Participant).filter_by(session_id=gs.id)}
+        member_of = {p.display_name: p.engine_id for p in db.session.query(Participant).filter_by(session_id=gs.id)}
 
     stop = threading.Event()
     workers = [Submitter(i, c, stop) for i, c in enumerate(clients)]

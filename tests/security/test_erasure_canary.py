@@ -56,7 +56,7 @@ def planted(app, monkeypatch, caplog, make_facilitator, make_group, make_session
     people = {}
     for name in ("Ana", "Ben", "Cy"):
         http, p = join(gs, f"{name} {CANARY}")
-        people[name] = (http, sock(http, gs, "participant"), p.member_id)
+        people[name] = (http, sock(http, gs, "participant"), p.engine_id)
     fac.emit("add_in_room", {"name": f"Dee {CANARY}"}, callback=True)
 
     def act(sc, action, **args):

@@ -213,7 +213,7 @@ def session(app, monkeypatch, make_facilitator, make_group, make_session, sock, 
     for key, name in NAMES.items():
         http, p = join(gs, name)
         assert fac.emit("admit", {"participant": p.id}, callback=True)["ok"]
-        clients[key], ids[key] = sock(http, gs, "participant"), p.member_id
+        clients[key], ids[key] = sock(http, gs, "participant"), p.engine_id
     dov = fac.emit("add_in_room", {"name": IN_ROOM}, callback=True)["participant"]
     ids["dov"] = f"p{dov}"
     waiting_http, _ = join(gs, "Wanda")
