@@ -4,4 +4,4 @@ from flask import Blueprint
 bp = Blueprint("participant", __name__, template_folder="templates", static_folder="static",
                static_url_path="/static/participant")
 
-from . import routes  # noqa: E402,F401
+from . import member_access, routes  # noqa: E402,F401
