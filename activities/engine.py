@@ -41,10 +41,13 @@ __all__ = [
     "Rejected",
     "apply",
     "display_view",
+    "erase_member",
     "facilitator_view",
+    "member_record",
     "participant_view",
     "participant_views",
     "start",
+    "summary",
 ]
 
 
@@ -114,6 +117,26 @@ def participant_views(state: State, member_ids: list[str]) -> dict[str, View]:
 
 def display_view(state: State, show_names: bool) -> View:
     return copy.deepcopy(_engine_for(state).display_view(state, show_names))
+
+
+# ---- the data each kind owns (docs/ENGINE_CONTRACT.md, "Each kind owns its data") --------------
+
+
+def erase_member(state: State, member_id: str) -> State:
+    """A new state with nothing of this member left; the input is untouched (the kind gets a copy)."""
+    if not isinstance(member_id, str) or not member_id:
+        raise ValueError("erase_member needs a member id")
+    return _engine_for(state).erase_member(copy.deepcopy(state), member_id)
+
+
+def member_record(state: State, member_id: str) -> dict[str, Any]:
+    """What this member wrote and received, to take home: {"items": [...], "received": [...]}."""
+    return copy.deepcopy(_engine_for(state).member_record(state, member_id))
+
+
+def summary(state: State) -> dict[str, Any]:
+    """The facilitators' after-session view of one run: {"kind", "facts", "airtime", "answers"}."""
+    return copy.deepcopy(_engine_for(state).summary(state))
 
 
 def _engine_for(state: State) -> KindEngine:

@@ -146,6 +146,29 @@ def member_leave(state: dict, command: dict, now: float) -> list[dict]:
     return []
 
 
+def erase_target(command: dict) -> str:
+    """Whose data an ``erase_member`` command erases: a participant only their own, the server anyone's."""
+    actor, member_id = command["actor"], command.get("member")
+    if actor["role"] == "participant":
+        if member_id not in (None, actor["id"]):
+            raise Rejected("You can only do this for yourself.")
+        return actor["id"]
+    if actor["role"] != "system":
+        raise Rejected("Not allowed.")
+    if not isinstance(member_id, str) or not member_id:
+        raise Rejected("Please choose a member.")
+    return member_id
+
+
+def erase_member(state: dict, command: dict, now: float) -> list[dict]:
+    """Forget what the frame holds of one person (passes, pause signals and their answers); they stay
+    admitted if they are. The running activity's part is erased by core.state, for any kind."""
+    member_id = erase_target(command)
+    state["passes"] = [p for p in state["passes"] if p != member_id]
+    state["signals"] = [s for s in state["signals"] if s["member"] != member_id]
+    return [{"type": "touched", "members": "all"}]
+
+
 COMMANDS = {
     "set_phase": set_phase,
     "set_message": set_message,
@@ -155,6 +178,7 @@ COMMANDS = {
     "show_names": show_names,
     "member_join": member_join,
     "member_leave": member_leave,
+    "erase_member": erase_member,
 }
 
 
@@ -162,7 +186,7 @@ def apply(state: dict, command: dict, now: float) -> tuple[dict, list[dict]]:
     handler = COMMANDS.get(command.get("type"))
     if handler is None:
         raise Rejected("Unknown command.")
-    if state["phase"] == "ended" and command["type"] not in ("member_leave",):
+    if state["phase"] == "ended" and command["type"] not in ("member_leave", "erase_member"):
         raise Rejected("This session has ended.")
     new = copy.deepcopy(state)
     return new, handler(new, command, now)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 
-from activities import frame, plan
+from activities import engine, frame, plan
 from activities.engine import Rejected
 
 
@@ -26,7 +26,20 @@ def _frame(state: dict, command: dict, now: float) -> tuple[dict, list[dict]]:
         plan.sync_member(new, "member_leave", command["member"], now)
     elif kind == "set_phase" and new["phase"] == "ended":
         effects += plan.stop(new, now)
+    elif kind == "erase_member":
+        _erase_in_activity(new, frame.erase_target(command), now)
     return new, effects
+
+
+def _erase_in_activity(state: dict, member_id: str, now: float) -> None:
+    """Erase one person from the running activity, whatever its kind; someone still admitted takes part
+    again from a clean slate (so their screen keeps working)."""
+    if state["activity"] is None:
+        return
+    state["activity"] = engine.erase_member(state["activity"], member_id)
+    for member in state["members"]:
+        if member["id"] == member_id:
+            plan.sync_member(state, "member_join", dict(member), now)
 
 
 def dispatch(state: dict, command: dict, now: float) -> tuple[dict, list[dict]]:

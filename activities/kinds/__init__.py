@@ -1,6 +1,6 @@
 """Shared kit for the per-kind activity engines: rejections, commands, members, argument checks.
 
-Each kind module (round, form, pacer, info) exposes ``ENGINE``, a :class:`KindEngine`. Its ``apply``
+Each kind module (round, form, pacer, info, pairs, cards) exposes ``ENGINE``, a :class:`KindEngine`. Its ``apply``
 receives a private deep copy of the state plus a parsed :class:`Command`, changes the copy in place
 and returns the effects it decided. ``activities.engine`` owns that copy, so a kind cannot mutate the
 caller's state, and a rejection raised halfway leaves nothing half-applied.
@@ -19,6 +19,8 @@ from typing import Any, Literal
 State = dict[str, Any]
 Effect = dict[str, Any]
 View = dict[str, Any]
+Record = dict[str, Any]  # member_record: {"items": [...], "received": [...]} (docs/ENGINE_CONTRACT.md)
+Summary = dict[str, Any]  # summary: {"kind", "facts", "airtime", "answers"} (docs/ENGINE_CONTRACT.md)
 Handler = Callable[[State, "Command", float], "list[Effect] | None"]
 
 FACILITATOR = "facilitator"
@@ -96,7 +98,12 @@ class Options:
 
 @dataclass(frozen=True)
 class KindEngine:
-    """The five operations one activity kind provides; ``apply`` mutates the copy it is given."""
+    """The operations one activity kind provides; ``apply`` mutates the copy it is given.
+
+    Besides running (start, apply, the views) a kind owns its data: ``erase_member`` returns a new
+    state with nothing of one member left, ``member_record`` what that member wrote and received (to
+    take home), ``summary`` the facilitators' after-session view. All three receive the caller's state
+    and must not change it."""
 
     kind: str
     start: Callable[[Any, dict[str, dict[str, Any]], float, int, Options], State]
@@ -104,6 +111,9 @@ class KindEngine:
     facilitator_view: Callable[[State], View]
     participant_view: Callable[[State, str], View]
     display_view: Callable[[State, bool], View]
+    erase_member: Callable[[State, str], State]
+    member_record: Callable[[State, str], Record]
+    summary: Callable[[State], Summary]
     # Optional: many members' participant views at once, equal to participant_view for each. A kind
     # whose views share a costly part (the round's queue) computes it once per broadcast with this.
     participant_views: Callable[[State, list[str]], dict[str, View]] | None = None

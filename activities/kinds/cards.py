@@ -29,6 +29,7 @@ from activities.kinds import (
     Rejected,
     State,
     acting_for,
+    cards_records,
     dispatch,
     handle_leave,
     int_arg,
@@ -224,4 +225,6 @@ def apply(state: State, cmd: Command, now: float) -> list[Effect]:
     return dispatch(HANDLERS, state, cmd, now)
 
 
-ENGINE = KindEngine("cards", start, apply, facilitator_view, participant_view, display_view)
+ENGINE = KindEngine("cards", start, apply, facilitator_view, participant_view, display_view,
+                    erase_member=cards_records.erase_member, member_record=cards_records.member_record,
+                    summary=cards_records.summary)

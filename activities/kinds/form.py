@@ -28,6 +28,7 @@ from activities.kinds import (
     State,
     acting_for,
     dispatch,
+    form_records,
     handle_join,
     handle_leave,
     is_present,
@@ -183,4 +184,6 @@ def apply(state: State, cmd: Command, now: float) -> list[Effect]:
     return dispatch(HANDLERS, state, cmd, now)
 
 
-ENGINE = KindEngine("form", start, apply, facilitator_view, participant_view, display_view)
+ENGINE = KindEngine("form", start, apply, facilitator_view, participant_view, display_view,
+                    erase_member=form_records.erase_member, member_record=form_records.member_record,
+                    summary=form_records.summary)

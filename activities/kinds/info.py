@@ -9,6 +9,7 @@ State (``kind: "info"``)::
 """
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from activities.kinds import (
@@ -16,7 +17,9 @@ from activities.kinds import (
     Effect,
     KindEngine,
     Options,
+    Record,
     State,
+    Summary,
     View,
     dispatch,
     handle_join,
@@ -24,6 +27,7 @@ from activities.kinds import (
     int_arg,
     require_facilitator,
 )
+from activities.kinds.shared_records import empty_record, fact, forget_member, summary_of
 from activities.schema import InfoSettings
 
 
@@ -75,4 +79,23 @@ def display_view(state: State, show_names: bool) -> View:
     return _view(state)
 
 
-ENGINE = KindEngine("info", start, apply, facilitator_view, participant_view, display_view)
+# ---- the data it owns: only who took part (nobody writes anything on an info card) --------------
+
+
+def erase_member(state: State, member_id: str) -> State:
+    new = copy.deepcopy(state)
+    forget_member(new, member_id)
+    return new
+
+
+def member_record(state: State, member_id: str) -> Record:
+    return empty_record()
+
+
+def summary(state: State) -> Summary:
+    return summary_of("info", facts=[fact("Sections", len(state.get("sections", []))),
+                                     fact("Taking part", len(state.get("members", {})))])
+
+
+ENGINE = KindEngine("info", start, apply, facilitator_view, participant_view, display_view,
+                    erase_member=erase_member, member_record=member_record, summary=summary)

@@ -17,6 +17,7 @@ State (``kind: "pacer"``)::
 """
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from activities.kinds import (
@@ -24,14 +25,17 @@ from activities.kinds import (
     Effect,
     KindEngine,
     Options,
+    Record,
     Rejected,
     State,
+    Summary,
     View,
     dispatch,
     handle_join,
     handle_leave,
     require_facilitator,
 )
+from activities.kinds.shared_records import empty_record, fact, forget_member, summary_of
 from activities.schema import PacerSettings
 
 
@@ -148,4 +152,23 @@ def display_view(state: State, show_names: bool) -> View:
     return _view(state)
 
 
-ENGINE = KindEngine("pacer", start, apply, facilitator_view, participant_view, display_view)
+# ---- the data it owns: only who took part (nobody writes anything in a pacer) -------------------
+
+
+def erase_member(state: State, member_id: str) -> State:
+    new = copy.deepcopy(state)
+    forget_member(new, member_id)
+    return new
+
+
+def member_record(state: State, member_id: str) -> Record:
+    return empty_record()
+
+
+def summary(state: State) -> Summary:
+    exercise = "Breathing" if state.get("mode") == "breathing" else "5-4-3-2-1 senses"
+    return summary_of("pacer", facts=[fact("Exercise", exercise), fact("Taking part", len(state.get("members", {})))])
+
+
+ENGINE = KindEngine("pacer", start, apply, facilitator_view, participant_view, display_view,
+                    erase_member=erase_member, member_record=member_record, summary=summary)

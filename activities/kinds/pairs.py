@@ -41,6 +41,7 @@ from activities.kinds import (
     leave,
     member_arg,
     name_of,
+    pairs_records,
     present_ids,
     require_facilitator,
 )
@@ -310,4 +311,6 @@ def apply(state: State, cmd: Command, now: float) -> list[Effect]:
     return dispatch(HANDLERS, state, cmd, now)
 
 
-ENGINE = KindEngine("pairs", start, apply, facilitator_view, participant_view, display_view)
+ENGINE = KindEngine("pairs", start, apply, facilitator_view, participant_view, display_view,
+                    erase_member=pairs_records.erase_member, member_record=pairs_records.member_record,
+                    summary=pairs_records.summary)

@@ -39,6 +39,7 @@ from activities.kinds import (
     member_arg,
     name_of,
     require_facilitator,
+    round_records,
 )
 from activities.kinds.round_rules import (
     DONE,
@@ -281,4 +282,7 @@ def apply(state: State, cmd: Command, now: float) -> list[Effect]:
     return dispatch(HANDLERS, state, cmd, now)
 
 
-ENGINE = KindEngine("round", start, apply, facilitator_view, participant_view, display_view, participant_views)
+ENGINE = KindEngine("round", start, apply, facilitator_view, participant_view, display_view,
+                    erase_member=round_records.erase_member, member_record=round_records.member_record,
+                    summary=round_records.summary,
+                    participant_views=participant_views)
