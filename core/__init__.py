@@ -38,6 +38,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         cli,
         errors,
         events,
+        export_cli,
         headers,
         health,
         logfilter,
@@ -65,6 +66,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     logfilter.install()
     cli.install(app)
     ops_cli.install(app)
+    export_cli.install(app)
 
     # Flask-SocketIO keeps the queue it made for an earlier app in its options: every app starts afresh.
     socketio.server_options.pop("client_manager", None)
