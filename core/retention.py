@@ -10,7 +10,6 @@ rest of the audit log after SB_AUDIT_RETENTION_DAYS.
 """
 from __future__ import annotations
 
-import copy
 import logging
 from datetime import datetime, timedelta
 
@@ -118,33 +117,14 @@ def erase_group(group: Group, facilitator_id: int) -> None:
     _forget_pdfs(group_id=group_id)
 
 
-def _without_member(state: dict, member_id: str) -> dict:
-    """A form state with one member's answers gone (and anything that pointed at them)."""
-    state = copy.deepcopy(state)
-    state.get("answers", {}).pop(member_id, None)
-    state.get("submitted_at", {}).pop(member_id, None)
-    state["shared"] = [i for i in state.get("shared", []) if i.get("member") != member_id]
-    if (state.get("spotlight") or {}).get("member") == member_id:
-        state["spotlight"] = None
-    return state
-
-
 def erase_my_answers(gs: GroupSession, p: Participant) -> int:
-    """A participant deletes their own answers in this session: earlier activities and the running one."""
-    member_id, erased = p.engine_id, 0
-    with db.transaction() as s:
-        for run in s.execute(select(ActivityRun).where(ActivityRun.session_id == gs.id,
-                                                       ActivityRun.kind == "form")).scalars():
-            if member_id in run.state.get("answers", {}):
-                run.state = _without_member(run.state, member_id)
-                erased += 1
-    state, _version = live.load_state(gs.id)
-    activity = state.get("activity")
-    if activity and activity.get("kind") == "form" and member_id in activity.get("answers", {}):
-        ack = live.execute(gs, {"type": "activity", "action": "delete_answers",
-                                "actor": {"role": "participant", "id": member_id}})
-        erased += 1 if ack.get("ok") else 0
+    """A participant deletes everything they wrote in this session, in every activity of every kind:
+    earlier activities and the running one (core.records.erase_participant). Returns the runs changed."""
+    from core import records
+
+    erased = records.erase_participant(gs, p)
     with db.transaction():
         audit.record("erase_own_answers", actor="participant", actor_id=p.id, session=gs)
     db.checkpoint()
+    _forget_pdfs(session_id=gs.id)
     return erased
