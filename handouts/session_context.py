@@ -7,12 +7,8 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
-
-from core import links, live
-from core.activity_models import ActivityRun
+from core import links, records
 from core.crisis import crisis_text
-from core.extensions import db
 from core.models import Group, GroupSession, Participant
 from handouts.context import (
     KIND_WORDS,
@@ -127,32 +123,13 @@ def summary_context(gs: GroupSession, emotions: list[dict]) -> dict[str, Any]:
 # ---- the take-home sheet (one participant) -------------------------------------------------------
 
 
-def _form_runs(gs: GroupSession) -> list[dict]:
-    """Every form of the session: archived runs in order, then the one still running, if any."""
-    rows = db.session.execute(select(ActivityRun).where(ActivityRun.session_id == gs.id, ActivityRun.kind == "form")
-                              .order_by(ActivityRun.started_at, ActivityRun.id)).scalars()
-    runs = [{"title": r.title, "state": r.state} for r in rows]
-    state, _version = live.load_state(gs.id)
-    if state.get("activity") is not None and state.get("item") and state["item"].get("kind") == "form":
-        runs.append({"title": state["item"]["title"], "state": state["activity"]})
-    return runs
-
-
-def _answer(field: dict, value: Any, family_labels: dict[str, str]) -> dict[str, Any]:
-    kind = field["type"]
-    if kind == "emotion":
-        family = family_labels.get(value.get("family") or "")
-        return {"text": value["word"] + (f" ({family.lower()})" if family else "")}
-    if kind == "scale":
-        return {"text": f"{value} out of 10"}
-    if kind == "list":
-        return {"entries": [str(v) for v in value]}
-    return {"text": str(value)}
-
-
-def is_commitment(field: dict) -> bool:
-    """The check-out's "one small thing to try this week" (and any field named like it)."""
-    return "commit" in field["id"]
+def _answer(item: dict[str, Any], family_labels: dict[str, str]) -> dict[str, Any]:
+    """One record item as the sheet prints it: a text (a feeling word with its family) or a list."""
+    if item["entries"] is not None and item["text"] is None:
+        return {"label": item["label"], "entries": list(item["entries"]), "text": None}
+    family = family_labels.get(item.get("family") or "")
+    text = (item["text"] or "") + (f" ({family.lower()})" if family else "")
+    return {"label": item["label"], "text": text, "entries": item["entries"]}
 
 
 def crisis_lines(group) -> list[str]:
@@ -162,28 +139,23 @@ def crisis_lines(group) -> list[str]:
 
 def take_home_context(gs: GroupSession, participant: Participant, emotions: list[dict], *,
                       include_private: bool = True) -> dict[str, Any]:
-    """One person's own answers, their commitments, a daily check-in log and crisis resources.
+    """One person's own record (what they wrote and received, core.records.session_record), their
+    commitments, a daily check-in log and crisis resources.
 
-    Only `participant`'s answers are read. `include_private=False` (a facilitator printing for someone
-    who had their own device) leaves out the answers that person kept private."""
+    Only `participant`'s record is read. `include_private=False` (a facilitator printing for someone
+    who had their own device) leaves out what that person kept private."""
     family_labels = {f["id"]: f["label"] for f in emotions}
-    member = participant.engine_id
     activities, commitments, withheld = [], [], 0
-    for run in _form_runs(gs):
-        mine = run["state"].get("answers", {}).get(member)
-        if not mine:
-            continue
+    for entry in records.session_record(gs, participant):
         answers = []
-        for field in run["state"]["fields"]:
-            if field["id"] not in mine:
-                continue
-            if field["audience"] == "private" and not include_private:
+        for item in entry["record"]["items"]:
+            if item["audience"] == "private" and not include_private:
                 withheld += 1
                 continue
-            answer = {"label": field["label"], **_answer(field, mine[field["id"]], family_labels)}
-            (commitments if is_commitment(field) else answers).append(answer)
-        if answers:
-            activities.append({"title": run["title"], "answers": answers})
+            (commitments if item["commitment"] else answers).append(_answer(item, family_labels))
+        cards = [{"label": r.get("label"), "text": r["text"], "from": r["from"]} for r in entry["record"]["received"]]
+        if answers or cards:
+            activities.append({"title": entry["title"], "answers": answers, "received": cards})
     return {"doc": doc(f"{gs.title}: take-home sheet for {participant.display_name}",
                        "Take-home sheet \u00b7 yours to keep", "take-home"),
             "home": {"title": gs.title, "group": gs.group.name, "name": participant.display_name,
