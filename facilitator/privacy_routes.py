@@ -66,4 +66,5 @@ def audit_csv(group_id: int):
                     headers={"Content-Disposition": f'attachment; filename="audit-group-{g.id}.csv"'})
 
 
-from facilitator import team_routes  # noqa: E402,F401  (register its routes)
+import facilitator.attendance_routes  # noqa: E402,F401  (register its routes)
+from facilitator import schedule_routes, team_routes  # noqa: E402,F401  (register their routes)

@@ -141,3 +141,6 @@ def end(gs: GroupSession, actor: Facilitator) -> None:
         audit.record("session_end", session=gs, actor="facilitator", actor_id=actor.id)
     attendance.finalise(gs)
     socketio.emit("status", {"status": "ended"}, to=live.rooms(gs.id)["participants"])
+    from facilitator.series import ensure_next  # a regular schedule makes its next session ready now
+
+    ensure_next(gs.group)
