@@ -10,7 +10,7 @@ import copy
 from typing import Any
 
 from activities.kinds import Record, State, Summary
-from activities.kinds.pairs_rules import LOOP_ROLES, MIN_GROUP
+from activities.kinds.pairs_rules import DEBRIEF, LOOP_ROLES, MIN_GROUP
 from activities.kinds.pairs_views import DEBRIEF_QUESTIONS
 from activities.kinds.shared_records import (
     FACILITATORS,
@@ -57,6 +57,11 @@ def _ticked(state: State, checklist: dict[str, Any]) -> list[str]:
             if on and int(i) < len(labels)]
 
 
+def _after_its_round(state: State, checklist: dict[str, Any]) -> bool:
+    """The group sees an observer's notes once their round is over (as on the screen)."""
+    return checklist["round"] < state.get("round", 0) or state.get("phase") == DEBRIEF
+
+
 def member_record(state: State, member_id: str) -> Record:
     record = empty_record()
     for loop in state.get("loops", []):
@@ -71,7 +76,7 @@ def member_record(state: State, member_id: str) -> Record:
             record["items"].append(item(f"Round {checklist['round']}: your notes as observer",
                                         text=checklist["note"], entries=_ticked(state, checklist) or None,
                                         audience=PEOPLE))
-        elif member_id in checklist["audience"]:
+        elif member_id in checklist["audience"] and _after_its_round(state, checklist):
             ticked = "; ".join(_ticked(state, checklist))
             text = " ".join(part for part in (checklist["note"], f"({ticked})" if ticked else "") if part)
             record["received"].append(received(text, None, f"Round {checklist['round']}: the observer's notes"))
