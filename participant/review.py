@@ -15,7 +15,7 @@ from datetime import timedelta
 from flask import abort, jsonify, request
 from sqlalchemy import func, select
 
-from core import catalogue, live, roster
+from core import catalogue, live, records, roster
 from core.auth import session_by_public_id
 from core.extensions import db, socketio
 from core.member_models import SHARE_AUDIENCES, Member, ReviewShare
@@ -43,10 +43,7 @@ def is_check_in(item: dict | None) -> bool:
 
 def planned(gs: GroupSession, seat: Participant) -> list[str]:
     """What the member planned in that session (their check-out commitment), as lines."""
-    from handouts.session_context import take_home_context
-
-    home = take_home_context(gs, seat, catalogue.emotions())["home"]
-    return [c["text"] for c in home["commitments"] if c.get("text")]
+    return [text for text in records.commitments(gs, seat) if isinstance(text, str) and text.strip()]
 
 
 def _seat(gs: GroupSession) -> tuple[Participant, Member]:
