@@ -36,6 +36,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         auth,
         catalogue,
         cli,
+        demo_cli,
         errors,
         events,
         export_cli,
@@ -66,6 +67,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     logfilter.install()
     cli.install(app)
     ops_cli.install(app)
+    demo_cli.install(app)
     export_cli.install(app)
 
     # Flask-SocketIO keeps the queue it made for an earlier app in its options: every app starts afresh.
