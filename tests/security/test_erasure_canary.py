@@ -2,7 +2,11 @@
 pause-signal notes, pairs notes and debriefs, and cards; the session runs, its activities are archived,
 handouts are rendered (HTML and PDF), the session ends, and the retention purge runs (`flask purge`).
 Afterwards the canary is in no table (every table of the database, every column), in no file under
-the instance folder, and in no log record or console output of the whole run."""
+the instance folder, and in no log record or console output of the whole run.
+
+"Delete my answers" is checked the same way for every activity kind: a participant's own canary,
+written in each kind (and in the answer to their pause signal), is in no table once they erase, with
+each writing kind in turn still running at that moment."""
 from __future__ import annotations
 
 import json
@@ -165,3 +169,107 @@ def test_after_purge_the_database_file_keeps_no_copy(app, planted, tmp_path):
     leftover = [p for p in file_hits(tmp_path) if _is_database_file(app, p)]
     print(f"\nerasure canary: after purge the SQLite files holding the canary: {leftover or 'none'}")
     assert not leftover, leftover
+
+
+# ---- "Delete my answers": every kind, archived and running -----------------------------------------
+
+ERASE_PLAN = ["check-in", "go-around", "box-breathing", "attachment-patterns", "empathic-listening",
+              "compassionate-feedback"]
+
+
+def own_word(name: str, kind: str) -> str:
+    """A canary for what `name` writes in one kind (single word: no split across columns or lines)."""
+    return f"{name.lower()}q8{kind}zz"
+
+
+def words_in_db(app, word: str) -> dict[str, int]:
+    hits = {}
+    with app.app_context(), db.engine.connect() as conn:
+        for table in inspect(conn).get_table_names():
+            rows = conn.execute(text(f'SELECT * FROM "{table}"')).all()
+            found = sum(1 for row in rows if word in repr(tuple(row)))
+            if found:
+                hits[table] = found
+    return hits
+
+
+def _write_everything(fac, people: dict, kind: str) -> None:
+    """Everyone writes their own canary wherever this kind takes words (failed attempts, e.g. a role
+    someone does not hold this round, are simply refused)."""
+    def act(sc, action, **args):
+        return sc.emit("command", {"type": "activity", "action": action, "args": args}, callback=True)
+
+    view = fac.emit("sync", {}, callback=True)["view"]["activity"]["view"]
+    if kind == "form":
+        for name, (_http, sc, _member) in people.items():
+            word = own_word(name, kind)
+            values = {"emotion": {"word": word, "family": None}, "scale": 3, "list": [word], "short_text": word,
+                      "long_text": word}
+            assert act(sc, "submit", answers={f["id"]: values[f["type"]] for f in view["fields"]})["ok"]
+    elif kind == "pairs":
+        act(fac, "form_groups", how="random", seed=3)
+        act(fac, "start_round")
+        for _round in range(3):
+            for name, (_http, sc, _member) in people.items():
+                word = own_word(name, kind)
+                act(sc, "reflected", note=f"note {word}")
+                act(sc, "confirm", result="not_quite", word=word)
+                act(sc, "checklist", items={"0": True}, note=f"obs {word}")
+            act(fac, "next_round")
+        act(fac, "call_back")
+        for name, (_http, sc, _member) in people.items():
+            assert act(sc, "debrief", helped=f"helped {own_word(name, kind)}", adjust="")["ok"]
+    elif kind == "cards":
+        for _http, sc, _member in people.values():
+            act(sc, "set_open", open=True)
+        members = [m for _h, _s, m in people.values()]
+        for n, (name, (_http, sc, _member)) in enumerate(people.items()):
+            to = members[(n + 1) % len(members)]
+            assert act(sc, "send", to=to, template=0, text=f"to you {own_word(name, kind)}")["ok"]
+            assert act(sc, "send", to="group", template=0, text=f"to all {own_word(name, kind)}")["ok"]
+        for card in fac.emit("sync", {}, callback=True)["view"]["activity"]["view"]["queue"]:
+            act(fac, "release", card=card["id"])
+
+
+@pytest.mark.parametrize("running", ["form", "pairs", "cards"])
+def test_delete_my_answers_leaves_nothing_of_theirs_in_any_kind(app, monkeypatch, make_facilitator, make_group,
+                                                                make_session, sock, join, running):
+    """Ben's words from every kind (archived runs, the running activity, a pause signal's answer) are in
+    no table after he deletes his answers; the others' words stay."""
+    from core.ratelimit import TokenBucket
+
+    monkeypatch.setattr(TokenBucket, "allow", lambda self, key: True)
+    f = make_facilitator()
+    gs = make_session(make_group(f), f, auto_admit=True)
+    slug = {"form": "check-in", "pairs": "empathic-listening", "cards": "compassionate-feedback"}[running]
+    plan = [s for s in ERASE_PLAN if s != slug] + [slug]  # the kind under test is still running at the end
+    set_plan(app, gs, plan)
+    fac = sock(f.client, gs, "facilitator")
+    people = {}
+    for name in ("Ana", "Ben", "Cy"):
+        http, p = join(gs, name)
+        people[name] = (http, sock(http, gs, "participant"), p.engine_id)
+    fac.emit("command", {"type": "set_phase", "to": "running"}, callback=True)
+    people["Ben"][1].emit("command", {"type": "pause_signal"}, callback=True)
+    signal = fac.emit("sync", {}, callback=True)["view"]["frame"]["signals"][0]["id"]
+    fac.emit("command", {"type": "ack_signal", "signal": signal, "note": own_word("Ben", "frame")}, callback=True)
+    kinds = []
+    for index, item in enumerate(plan):
+        assert fac.emit("command", {"type": "plan_go", "index": index}, callback=True)["ok"]
+        kinds.append(_kind(app, item))
+        _write_everything(fac, people, kinds[-1])
+    words = [own_word("Ben", kind) for kind in ("form", "pairs", "cards", "frame")]
+    assert all(words_in_db(app, word) for word in words), "Ben's words were not all planted"
+    assert words_in_db(app, own_word("Ben", running)).get("live_state")  # the running one, in the live state
+
+    assert people["Ben"][0].post(f"/s/{gs.public_id}/my-answers/erase").status_code == 302
+
+    left = {word: hits for word in words if (hits := words_in_db(app, word))}
+    print(f"\nerasure canary (delete my answers, {running} running): Ben's words from {len(words)} places; "
+          f"left after erasing: {left or 'none'}")
+    assert not left, left
+    for kind in ("form", "pairs", "cards"):  # what the others wrote (not to Ben) stays
+        assert words_in_db(app, own_word("Cy", kind)) or words_in_db(app, own_word("Ana", kind)), kind
+    ben_view = people["Ben"][1].emit("sync", {}, callback=True)
+    assert ben_view["ok"] and not any(word in json.dumps(ben_view) for word in words)
+    assert set(kinds) == set(engine.KINDS)  # every kind ran in this session
