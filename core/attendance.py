@@ -131,7 +131,8 @@ def _check_times(gs: GroupSession, status: str, joined_at: datetime | None, left
     if joined_at is not None and left_at is not None and left_at <= joined_at:
         raise AttendanceError("The leaving time must be after the arrival time.", "left_before_joined")
     if status not in TIMED and (joined_at is not None or left_at is not None):
-        raise AttendanceError("Arrival and leaving times go only with present, late or left early.", "times_without_visit")
+        raise AttendanceError("Arrival and leaving times go only with present, late or left early.",
+                              "times_without_visit")
 
 
 def correct(gs: GroupSession, member: Member, status: str, joined_at: datetime | None = None,
