@@ -10,7 +10,10 @@ from core import members
 from core.extensions import db
 from core.member_models import Member
 from core.models import GroupSession, utcnow
-from tests.participant.member_fixtures import COMMITMENT, attended_session, member_browser, seat, world  # noqa: F401
+from tests.participant import member_fixtures
+from tests.participant.member_fixtures import COMMITMENT, attended_session, member_browser, seat
+
+world = member_fixtures.world  # the shared fixture, used by name
 
 
 def page(w) -> str:

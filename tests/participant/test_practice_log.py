@@ -11,7 +11,10 @@ from core.extensions import db
 from core.member_models import PracticeEntry
 from core.models import utcnow
 from participant import practice
-from tests.participant.member_fixtures import member_browser, world  # noqa: F401
+from tests.participant import member_fixtures
+from tests.participant.member_fixtures import member_browser
+
+world = member_fixtures.world  # the shared fixture, used by name
 
 TODAY = utcnow().date()
 GOOD = {
