@@ -50,12 +50,13 @@ def arrived(gs: GroupSession, p: Participant) -> None:
         return
     with db.transaction() as s:
         row = _row(s, gs, p.member_id)
+        if row.edited_by is not None:  # a facilitator's correction stands, times and all
+            return
         if row.joined_at is None:
             row.joined_at = p.admitted_at or utcnow()
         gone = p.status in ("removed", "left")
         row.left_at = (p.removed_at or gs.ended_at or utcnow()) if gone else None
-        if row.edited_by is None:
-            row.status = "present"
+        row.status = "present"
     if gs.status == "ended":
         finalise(gs)
 
@@ -66,7 +67,7 @@ def departed(gs: GroupSession, p: Participant) -> None:
     with db.transaction() as s:
         row = s.execute(select(Attendance).where(Attendance.session_id == gs.id,
                                                  Attendance.member_id == p.member_id)).scalar_one_or_none()
-        if row is not None:
+        if row is not None and row.edited_by is None:
             row.left_at = utcnow()
 
 

@@ -3,8 +3,8 @@
 Facilitators only: it is the long-kept record (Group.record_retention_years). Rows are the members
 (active, then on a break, on the waiting list, left; someone who left is shown only if they have any
 attendance); columns are the sessions that ended and one that is live, by date. Totals per member:
-how many they attended of the ended sessions they were expected at (a row that is not "cancelled";
-no row means they were not expected: on a break, on the waiting list, not yet started).
+how many they attended of the ended sessions they were expected at (a row that is neither "excused"
+nor "cancelled"; no row means they were not expected: on a break, on the waiting list, not yet started).
 """
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ WORDS = {"present": "present", "late": "late", "left_early": "left early", "abse
          "excused": "excused", "cancelled": "cancelled"}
 SYMBOLS = {"present": "✓", "late": "L", "left_early": "E", "absent": "✗", "excused": "X", "cancelled": "–"}
 ROSTER_ORDER = ("active", "break", "waiting", "left")
+NOT_COUNTED = ("excused", "cancelled")  # neither counts against anyone in the totals
 
 
 @dataclass
@@ -98,9 +99,12 @@ def grid(group: Group) -> Grid:
             records[(a.member_id, a.session_id)] = a
     columns = []
     for gs in sessions:
-        statuses = [a.status for (_m, sid), a in records.items() if sid == gs.id]
+        rows = [a for (_m, sid), a in records.items() if sid == gs.id]
+        cancelled = gs.status == "ended" and is_cancelled([a.status for a in rows])
+        # Only a session nobody came to can be cancelled: ask the database only about those.
+        nobody = not cancelled and all(a.joined_at is None for a in rows)
         columns.append(Column(session_id=gs.id, title=gs.title, day=session_day(gs), status=gs.status,
-                              cancelled=gs.status == "ended" and is_cancelled(statuses), can_cancel=can_cancel(gs)))
+                              cancelled=cancelled, can_cancel=nobody and can_cancel(gs)))
     members = db.session.execute(select(Member).where(Member.group_id == group.id)).scalars()
     with_rows = {m_id for m_id, _s in records}
     shown = [m for m in members if m.status != "left" or m.id in with_rows]
@@ -119,7 +123,7 @@ def _row(m: Member, columns: list[Column], records: dict[tuple[int, int], Attend
             continue
         row.cells.append(Cell(col.session_id, a.status, a.joined_at, a.left_at, a.edited_by is not None))
         col.came += a.status in ATTENDED
-        if col.status == "ended" and a.status != "cancelled":
+        if col.status == "ended" and a.status not in NOT_COUNTED:
             row.of += 1
             row.attended += a.status in ATTENDED
     return row

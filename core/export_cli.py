@@ -44,7 +44,7 @@ def group_or_exit(group_id: int) -> Group:
 
 def write(out, text: str, what: str) -> None:
     out.write(text)
-    if out.name != "<stdout>":
+    if out.name not in ("-", "<stdout>"):
         click.echo(f"export: {what} written to {out.name}", err=True)
 
 

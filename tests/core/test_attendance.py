@@ -87,9 +87,15 @@ def test_a_correction_is_kept_when_the_session_ends(world):
         s.merge(gs).status = "live"
     attendance.correct(gs, ana, "present", START + timedelta(minutes=30), None, facilitator_id=world["f"].id)
     attendance.correct(gs, ben, "excused", facilitator_id=world["f"].id)
+    with db.transaction() as s:  # Ben's phone joins and leaves after all: the correction stands
+        seat = Participant(session_id=gs.id, display_name="Ben", member_id=ben.id, status="left", admitted_at=START)
+        s.add(seat)
+    attendance.arrived(gs, seat)
+    attendance.departed(gs, seat)
     end_at(gs)
     attendance.finalise(gs)  # again: nothing changes
     assert (status_of(gs, ana), status_of(gs, ben)) == ("present", "excused")
+    assert db.session.execute(select(Attendance.left_at).where(Attendance.member_id == ben.id)).scalar() is None
     targets = db.session.execute(select(AuditEvent.target).where(AuditEvent.action == "attendance_edit")).scalars()
     assert sorted(targets) == sorted([f"member:{ana.id}", f"member:{ben.id}"])
 
