@@ -152,7 +152,7 @@ def replay_week(group: Group, facilitator: Facilitator, week: dict, start: datet
                 turn += rng.randint(50, 130)
                 replay.at(turn, _round_turn(replay, passes))
         if index != last:  # the facilitator stops each activity when its time is up (talk may go on)
-            replay.at(cursor + minutes * 60 + rng.randint(-60, 60), {"type": "plan_stop", "actor": replay.actor})
+            replay.at(cursor + minutes * 60 + rng.randint(0, 60), {"type": "plan_stop", "actor": replay.actor})
         cursor += minutes * 60 + rng.randint(60, 150)
     left: dict[int, float] = {}
     for m, row in came:

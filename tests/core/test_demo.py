@@ -1,0 +1,196 @@
+"""`flask --app wsgi demo`: the demo group, its sessions and engine states, the refusal beside real groups."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from activities import engine
+from core import demo
+from core.activity_models import ActivityRun, PlanItem
+from core.extensions import db
+from core.member_models import Attendance, GroupSchedule, Member, PracticeEntry
+from core.models import Facilitator, Group, GroupSession, LiveState, Participant
+
+LINK = re.compile(r"^\s+(\S+)\s+https?://\S+/m/(\S+)$", re.M)
+PASSWORD = re.compile(r"password: (\S+)")
+
+
+def run_demo(app, *args: str):
+    return app.test_cli_runner().invoke(args=["demo", *args])
+
+
+def count(model, *where) -> int:
+    return db.session.execute(select(func.count()).select_from(model).where(*where)).scalar_one()
+
+
+@pytest.fixture
+def made(app):
+    result = run_demo(app)
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def demo_group(app) -> Group:
+    groups = demo.demo_groups()
+    assert len(groups) == 1
+    return groups[0]
+
+
+def test_builds_eight_members_six_ended_sessions_and_one_ready(app, made):
+    with app.app_context():
+        group = demo_group(app)
+        roster = {m.display_name: m for m in db.session.execute(select(Member).where(Member.group_id == group.id))
+                  .scalars()}
+        assert len(roster) == 8
+        assert sorted(m.status for m in roster.values()).count("active") == 6
+        assert {roster["Sam"].status, roster["Leon"].status} == {"break", "left"}
+        sessions = list(db.session.execute(select(GroupSession).where(GroupSession.group_id == group.id)
+                                           .order_by(GroupSession.starts_at)).scalars())
+        ended, ahead = sessions[:6], sessions[6:]
+        assert [s.status for s in ended] == ["ended"] * 6 and all(s.ended_at > s.starts_at for s in ended)
+        gaps = {(b.starts_at - a.starts_at).days for a, b in zip(sessions, sessions[1:], strict=False)}
+        assert gaps == {7}
+        assert len(ahead) == 1 and ahead[0].status == "planned"
+        plan_of = [[i.slug for i in db.session.execute(select(PlanItem).where(PlanItem.session_id == s.id)
+                                                      .order_by(PlanItem.position)).scalars()] for s in sessions]
+        assert all(p[0] == "check-in" and p[-1] == "check-out" and len(p) >= 3 for p in plan_of)
+        assert plan_of[6] == plan_of[5]  # the next session's plan is the last one's, copied
+        schedule = db.session.get(GroupSchedule, group.id)
+        assert (schedule.weekday, schedule.time_of_day, schedule.minutes, schedule.timezone) == (
+            1, "18:30", 90, "Europe/London")
+        assert roster["Aisha"].started_on == ended[2].starts_at.date()
+
+
+def test_attendance_matches_the_roster_and_the_participants(app, made):
+    with app.app_context():
+        group = demo_group(app)
+        ended = list(db.session.execute(select(GroupSession).where(GroupSession.group_id == group.id,
+                                                                   GroupSession.status == "ended")).scalars())
+        rows = db.session.execute(select(Attendance, Member.display_name).join(Member)
+                                  .where(Member.group_id == group.id)).all()
+        by_member: dict[str, int] = {}
+        for _row, name in rows:
+            by_member[name] = by_member.get(name, 0) + 1
+        # Every member has a row for each session they were on the roster for: Aisha from week 3, Leon to week 4.
+        assert by_member == {"Maya": 6, "Tomasz": 6, "Priya": 6, "Sam": 6, "Jo": 6, "Ray": 6, "Aisha": 4, "Leon": 4}
+        statuses = [row.status for row, _name in rows]
+        assert statuses.count("excused") == 1 and statuses.count("left_early") == 1
+        assert statuses.count("late") >= 2 and 2 <= statuses.count("absent") <= 4
+        assert statuses.count("present") > len(statuses) * 0.7
+        for gs in ended:
+            people = {p.member_id: p for p in db.session.execute(select(Participant)
+                                                                 .where(Participant.session_id == gs.id)).scalars()}
+            came = {r.member_id: r for r in db.session.execute(select(Attendance).where(
+                Attendance.session_id == gs.id, Attendance.status.in_(("present", "late", "left_early")))).scalars()}
+            assert set(people) == set(came)
+            for member_id, p in people.items():
+                assert p.admitted_at == came[member_id].joined_at and p.consent_at is not None
+                assert p.status == ("left" if came[member_id].status == "left_early" else "admitted")
+
+
+def test_every_engine_state_is_one_the_engine_reads(app, made):
+    with app.app_context():
+        runs = list(db.session.execute(select(ActivityRun)).scalars())
+        ended = select(GroupSession.id).where(GroupSession.status == "ended")
+        assert len(runs) == count(PlanItem, PlanItem.session_id.in_(ended)) == 22  # every planned activity ran
+        for run in runs:
+            view = engine.facilitator_view(run.state)
+            assert run.state["kind"] == run.kind and isinstance(view, dict)
+        forms = [r for r in runs if r.slug in ("check-in", "check-out")]
+        assert len(forms) == 12 and all(r.state["phase"] == "closed" for r in forms)
+        rounds = [r for r in runs if r.kind == "round"]
+        assert rounds and all(r.state["phase"] == "finished" for r in rounds)
+        assert any(status == "passed" for r in rounds for status in r.state["status"].values())
+        commitments = [a.get("commitment") for r in forms if r.slug == "check-out" for a in r.state["answers"].values()]
+        assert "Ask my sister for a walk on Sunday" in commitments
+        feelings = [a["feeling"] for r in forms if r.slug == "check-in" for a in r.state["answers"].values()]
+        assert {"word": "nervous", "family": "scared"} in feelings
+        states = list(db.session.execute(select(LiveState.state)).scalars())
+        assert sum(1 for s in states if s["phase"] == "ended") == 6
+
+
+def test_practice_log_entries_are_recent_and_keyed_once(app, made):
+    with app.app_context():
+        entries = list(db.session.execute(select(PracticeEntry)).scalars())
+        assert {e.kind for e in entries} == {"morning", "evening", "ladder"}
+        assert len({e.member_id for e in entries}) >= 4
+        assert len({(e.member_id, e.client_key) for e in entries}) == len(entries)
+        newest = max(e.day for e in entries)
+        assert all((newest - e.day).days <= 14 for e in entries)
+        ladder = next(e for e in entries if e.kind == "ladder")
+        assert set(ladder.data) == {"step", "expected", "actual"}
+
+
+def test_prints_sign_in_links_and_the_export_hint(app, client, made):
+    out = made.output
+    assert "/login" in out and "demo@example.org" in out
+    with app.app_context():
+        group_id = demo_group(app).id
+    assert f"flask --app wsgi export attendance --group {group_id} --format csv" in out
+    links = LINK.findall(out)
+    assert len(links) == 7 and "Leon" not in dict(links)  # a member who left has no link
+    r = client.post("/login", data={"email": "demo@example.org", "password": PASSWORD.search(out).group(1)})
+    assert r.status_code == 302
+    assert client.get(f"/groups/{group_id}").status_code == 200
+    member = app.test_client()
+    r = member.get(f"/m/{links[0][1]}")
+    assert r.status_code == 302 and "/me/" in r.headers["Location"]
+    assert member.get(r.headers["Location"]).status_code == 200  # the member's own page opens
+
+
+def test_refuses_beside_a_real_group_and_force_adds_the_demo(app, make_facilitator):
+    from facilitator.sessions import create_group
+
+    owner = make_facilitator()
+    with app.app_context():
+        create_group(db.session.get(Facilitator, owner.id), "Thursday group", "", "", 30)
+    refused = run_demo(app)
+    assert refused.exit_code == 1 and "--force" in refused.output
+    with app.app_context():
+        assert count(Group) == 1 and count(Member) == 0 and count(Facilitator) == 1
+    forced = run_demo(app, "--force")
+    assert forced.exit_code == 0, forced.output
+    with app.app_context():
+        names = sorted(db.session.execute(select(Group.name)).scalars())
+        assert names == ["Thursday group", "Tuesday evening group (demo)"]
+
+
+def test_a_second_run_replaces_the_demo_group_and_the_password(app, made):
+    with app.app_context():
+        first = demo_group(app).id
+    again = run_demo(app)
+    assert again.exit_code == 0, again.output
+    assert f"Replaced the earlier demo group (id {first})" in again.output
+    assert PASSWORD.search(again.output).group(1) != PASSWORD.search(made.output).group(1)
+    with app.app_context():
+        demo_group(app)
+        assert count(Group) == 1 and count(Member) == 8 and count(Facilitator) == 1
+        assert count(GroupSession) == 7
+
+
+def test_the_same_seed_gives_the_same_sessions(app):
+    def answers() -> list:
+        with app.app_context():
+            runs = db.session.execute(select(ActivityRun).order_by(ActivityRun.session_id, ActivityRun.position))
+            return [(r.slug, r.ended_at - r.started_at, sorted(r.state.get("status", {}).values()))
+                    for r in runs.scalars()]
+
+    assert run_demo(app, "--seed", "5").exit_code == 0
+    first = answers()
+    assert run_demo(app, "--seed", "5").exit_code == 0
+    assert answers() == first
+    assert run_demo(app, "--seed", "6").exit_code == 0
+    assert answers() != first
+
+
+def test_export_prints_a_grid_of_eight_members_by_six_sessions(app, made):
+    with app.app_context():
+        group_id = demo_group(app).id
+    result = app.test_cli_runner().invoke(args=["export", "attendance", "--group", str(group_id), "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.output.splitlines() if "," in line]
+    header, rows = lines[0], lines[1:9]
+    assert header.count("Week ") == 6
+    assert sorted(r.split(",")[0] for r in rows) == ["Aisha", "Jo", "Leon", "Maya", "Priya", "Ray", "Sam", "Tomasz"]
