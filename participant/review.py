@@ -73,9 +73,16 @@ def review_of(gs: GroupSession, member: Member) -> dict:
     counts = Counter(e.kind for e in entries)
     return {"previous": previous[0].title if previous else None,
             "planned": planned(*previous) if previous else [],
-            "counts": [{"kind": practice.KIND_WORDS[k], "count": counts[k]} for k in practice.KIND_WORDS if counts[k]],
+            "counts": [{"kind": practice.KIND_WORDS[k], "count": counts[k], "words": _count_words(k, counts[k])}
+                       for k in practice.KIND_WORDS if counts[k]],
             "total": len(entries),
             "recent": [practice.line(e, labels) for e in entries[:RECENT_LINES]]}
+
+
+def _count_words(kind: str, n: int) -> str:
+    """"1 morning check-in", "3 ladder steps"."""
+    word = practice.KIND_WORDS[kind].lower()
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def _shared(gs: GroupSession, member: Member) -> list[ReviewShare]:

@@ -27,7 +27,7 @@
 
   function countsText(data) {
     if (!data.total) { return "Nothing in your practice log since then. That is fine; we start from here."; }
-    return "Your practice log since then: " + data.counts.map(function (c) { return c.count + " × " + c.kind.toLowerCase(); }).join(", ") + ".";
+    return "Your practice log since then: " + data.counts.map(function (c) { return c.words; }).join(", ") + ".";
   }
 
   function shareForm(data) {

@@ -68,7 +68,7 @@ def test_the_member_sees_last_weeks_plan_and_their_log_at_the_check_in(room):
     r = review(room["ana_http"], room["gs"])
     assert r.status_code == 200 and r.json["active"] is True
     assert r.json["planned"] == [COMMITMENT] and r.json["previous"] == "Week 1"
-    assert r.json["total"] == 2 and r.json["counts"] == [{"kind": "Evening review", "count": 2}]
+    assert r.json["total"] == 2 and r.json["counts"] == [{"kind": "Evening review", "count": 2, "words": "2 evening reviews"}]
     assert r.json["recent"][1] == f"Went well: {SECRET_LINE}"
     assert r.headers["Cache-Control"] == "no-store"
 

@@ -8,7 +8,7 @@ import pytest
 
 from core import members
 from core.extensions import db
-from core.member_models import Member
+from core.member_models import Member, PracticeEntry
 from core.models import GroupSession, utcnow
 from tests.participant import member_fixtures
 from tests.participant.member_fixtures import COMMITMENT, attended_session, member_browser, seat
@@ -129,3 +129,14 @@ def test_a_live_session_is_not_a_take_home_sheet_yet(app, world, join, make_sess
 def test_delete_my_data_is_offered_once_the_endpoint_exists(app, world):
     text = page(world)
     assert ("Delete my data" in text) == ("participant.member_erase" in app.view_functions)
+    if "participant.member_erase" not in app.view_functions:
+        return
+    path = f"/me/{world['m'].public_id}"
+    assert f'action="{path}/erase"' in text and 'name="confirm" value="yes"' in text
+    world["client"].post(f"{path}/practice", json={"kind": "evening", "day": utcnow().date().isoformat(),
+                                                   "client_key": "erase-key-1", "went_well": "a walk"})
+    assert world["client"].post(f"{path}/erase", data={"confirm": "yes"}).status_code == 200
+    with app.app_context():
+        assert db.session.get(Member, world["m"].id) is None
+        assert db.session.query(PracticeEntry).count() == 0
+    assert world["client"].get(path).status_code == 403
