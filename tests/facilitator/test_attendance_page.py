@@ -42,6 +42,11 @@ def urls(t) -> dict[str, str]:
             "cell": f"/groups/{g}/attendance/{gs}/{ana}", "cancel": f"/groups/{g}/attendance/{t['later'].id}/cancel"}
 
 
+def cell(symbol: str, word: str) -> str:
+    """How a status shows in a grid cell: the symbol (hidden from screen readers) and the word."""
+    return f'{symbol}</span> <span class="word">{word}</span>'
+
+
 def row_of(app, gs_id: int, member_id: int) -> Attendance | None:
     with app.app_context():
         return db.session.execute(select(Attendance).where(Attendance.session_id == gs_id,
@@ -72,9 +77,9 @@ def test_the_page_shows_words_and_symbols_and_totals(setup):
     html = setup["f"].client.get(urls(setup)["page"]).get_data(as_text=True)
     assert "<caption" in html and 'scope="row"' in html and 'scope="col"' in html
     ana_row = re.search(rf'<tr id="member-{setup["ana"].id}">(.*?)</tr>', html, re.S).group(1)
-    assert "✓</span> present" in ana_row and "1 of 1" in ana_row
+    assert cell("✓", "present") in ana_row and "1 of 1" in ana_row
     sly_row = re.search(rf'<tr id="member-{setup["sly"].id}">(.*?)</tr>', html, re.S).group(1)
-    assert "✗</span> absent" in sly_row and "0 of 1" in sly_row
+    assert cell("✗", "absent") in sly_row and "0 of 1" in sly_row
     assert "Cancel this session" in html and "Download CSV" in html
     assert "<script" not in html.split("</header>", 1)[1] and "style=" not in html
 
@@ -159,9 +164,9 @@ def test_the_live_path_real_joins_admit_leave_end(app, make_facilitator, make_gr
     with app.app_context():
         shown = {m.display_name: re.search(rf'<tr id="member-{m.id}">(.*?)</tr>', html, re.S).group(1)
                  for m in db.session.execute(select(Member)).scalars()}
-    assert "✓</span> present" in shown["Ana"] and "1 of 1" in shown["Ana"]
-    assert "E</span> left early" in shown["Ben"] and "1 of 1" in shown["Ben"]
-    assert "✗</span> absent" in shown["Cy"] and "0 of 1" in shown["Cy"]
+    assert cell("✓", "present") in shown["Ana"] and "1 of 1" in shown["Ana"]
+    assert cell("E", "left early") in shown["Ben"] and "1 of 1" in shown["Ben"]
+    assert cell("✗", "absent") in shown["Cy"] and "0 of 1" in shown["Cy"]
     assert "no record" in shown["Dee"] and "0 of 0" in shown["Dee"]
     assert "Gus" not in html
     assert row_of(app, gs.id, ana.id).joined_at is not None
