@@ -48,6 +48,41 @@ def test_a_facilitator_copy_leaves_out_private_answers_unless_in_the_room(room):
     assert canaries(text, CY) == set(CY) and not canaries(text, ANA)
 
 
+def test_cards_that_reached_someone_and_their_pairs_answers_are_on_their_sheet(app, room):
+    """Every kind's record prints: cards delivered to Ana (sender unnamed in this activity), her own
+    card, her debrief; a card still waiting for the facilitator and Ben's debrief do not."""
+    from activities import engine
+    from core import catalogue
+    from core.activity_models import ActivityRun
+
+    ana, ben = room["ana"].engine_id, room["ben"].engine_id
+    members = [{"id": ana, "name": "Ana", "in_room": False}, {"id": ben, "name": "Ben", "in_room": False}]
+
+    def run(state, kind, member=None, **args):
+        actor = {"role": "participant", "id": member} if member else {"role": "facilitator", "id": None}
+        return engine.apply(state, {"type": kind, "actor": actor, **args}, 10.0)[0]
+
+    with app.app_context():
+        cards = engine.start(catalogue.library()["compassionate-feedback"], members, 0.0, 1)
+        for member in (ana, ben):
+            cards = run(cards, "set_open", member, open=True)
+        cards = run(run(cards, "send", ben, to=ana, template=0, text="Kangaroocard"), "release", card="c1")
+        cards = run(cards, "send", ben, to=ana, template=0, text="Kangaroowaiting")
+        cards = run(cards, "send", ana, to=ben, template=1, text="Quokkacard")
+        pairs = engine.start(catalogue.library()["empathic-listening"], members, 0.0, 1)
+        pairs = run(run(pairs, "form_groups", how="manual", groups=[[ana, ben]]), "call_back")
+        pairs = run(run(pairs, "debrief", ana, helped="Quokkahelped"), "debrief", ben, helped="Wombathelped")
+        with db.transaction() as s:
+            for n, (slug, state) in enumerate((("compassionate-feedback", cards), ("empathic-listening", pairs))):
+                s.add(ActivityRun(session_id=room["gs"].id, position=5 + n, slug=slug, kind=state["kind"],
+                                  title=catalogue.library()[slug].title, planned_minutes=10, started_at=n,
+                                  ended_at=n + 1, state=state))
+    text = pdf_text(room["ana_client"].get(f"/s/{room['gs'].public_id}/take-home.pdf").data)
+    for expected in ("Whatreachedyou", "Kangaroocard", "Quokkacard", "Quokkahelped", "Whathelped?"):
+        assert expected in text, expected
+    assert "Kangaroowaiting" not in text and "Wombathelped" not in text and "FromBen" not in text
+
+
 @pytest.mark.parametrize("status", ["removed", "left"])
 def test_a_removed_or_departed_participant_gets_no_sheet(app, room, status):
     with app.app_context(), db.transaction() as s:
