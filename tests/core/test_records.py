@@ -49,7 +49,8 @@ def held(app, make_facilitator, make_group, make_session, sock, join):
     act("Ana", "send", to=ben_id, template=0, text=f"for Ben {ANA_WORD}")
     act("Ben", "send", to="group", template=0, text=f"for all {BEN_WORD}")
     act("fac", "release", card="c3")
-    return {"app": app, "gs": gs, "ana": people["Ana"][2], "ben": people["Ben"][2], "people": people, "fac": fac}
+    return {"app": app, "gs": gs, "ana": people["Ana"][2], "ben": people["Ben"][2], "people": people, "fac": fac,
+            "fac_client": f.client}
 
 
 def _with(app, gs_id: int, fn, *args, **kwargs):
@@ -90,6 +91,13 @@ def test_run_summaries_never_carry_a_private_answer(held):
     assert [s["summary"]["kind"] for s in summaries] == ["form", "cards"]
     text = json.dumps(summaries)
     assert f"walk {ANA_WORD}" not in text and f"{ANA_WORD}1" in text  # the commitment is private
+
+
+def test_the_summary_page_shows_every_kinds_part_and_no_private_answer(held):
+    page = held["fac_client"].get(f"/sessions/{held['gs'].id}/summary").data.decode()
+    assert "Compassionate feedback: cards" in page and f"for all {BEN_WORD}" in page
+    assert "Delivered: 2" in page and "People who answered: 2" in page
+    assert f"walk {ANA_WORD}" not in page and "1 kept private" in page
 
 
 def test_erasing_a_participant_clears_every_run_and_they_can_carry_on(held):
