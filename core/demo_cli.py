@@ -15,11 +15,10 @@ DEFAULT_SEED = 1
 
 
 def _refusal(count: int) -> str:
-    groups = "1 group that is" if count == 1 else f"{count} groups that are"
-    return (f"demo: this database holds {groups} not the demo group, so it looks like real data. Nothing was "
-            "changed.\nUse a database of its own for the demo (for example "
-            "DATABASE_URL=sqlite:////tmp/demo.db), or run `flask --app wsgi demo --force` to add the demo "
-            "group beside them (they are not touched).")
+    groups = "1 group" if count == 1 else f"{count} groups"
+    return (f"demo: this database already holds {groups} of its own (not demo groups), so nothing was changed.\n"
+            "Use a database of its own for the demo (for example DATABASE_URL=sqlite:////tmp/demo.db), or add "
+            "the demo group beside the real ones with `flask --app wsgi demo --force` (they are left as they are).")
 
 
 @click.command("demo")

@@ -194,3 +194,24 @@ def test_export_prints_a_grid_of_eight_members_by_six_sessions(app, made):
     header, rows = lines[0], lines[1:9]
     assert header.count("Week ") == 6
     assert sorted(r.split(",")[0] for r in rows) == ["Aisha", "Jo", "Leon", "Maya", "Priya", "Ray", "Sam", "Tomasz"]
+
+
+@pytest.mark.parametrize(("local_now", "next_day"), [
+    ("2026-12-08 19:00", "2026-12-08"),  # a Tuesday during the meeting: tonight's is the one to run
+    ("2026-12-08 20:05", "2026-12-15"),  # after it: next week's
+    ("2026-07-01 09:00", "2026-07-07"),  # a Wednesday in summer time
+])
+def test_the_next_session_is_the_first_not_over_and_the_past_ones_are(app, local_now, next_day):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    now = datetime.fromisoformat(local_now).replace(tzinfo=ZoneInfo("Europe/London"))
+    with app.app_context():
+        made = demo.build(seed=3, now=now)
+        sessions = list(db.session.execute(select(GroupSession).where(GroupSession.group_id == made.group_id)
+                                           .order_by(GroupSession.starts_at)).scalars())
+        assert all(s.ended_at <= now for s in sessions[:6])
+        local = [s.starts_at.astimezone(ZoneInfo("Europe/London")) for s in sessions]
+        assert {(t.weekday(), t.strftime("%H:%M")) for t in local} == {(1, "18:30")}
+        assert str(local[6].date()) == next_day and sessions[6].status == "planned"
+        assert all(e.created_at <= now for e in db.session.execute(select(PracticeEntry)).scalars())
