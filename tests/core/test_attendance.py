@@ -223,3 +223,18 @@ def test_a_guest_who_left_and_was_made_a_member_after_the_end_is_recorded_as_lea
     m = members.from_guest(db.session.get(GroupSession, gs.id), db.session.get(Participant, guest.id),
                            world["f"].id)
     assert status_of(gs, m) == "left_early"
+
+
+def test_cancel_an_open_session_nobody_was_let_into(world, join):
+    gs = session_at(world)
+    ana_id, gs_id = member(world, "Ana").id, gs.id
+    ops.mark_live(gs)
+    join(gs, "Waiting Walt")  # in the waiting room, never admitted (the request ends this test's db session)
+    gs, ana = db.session.get(GroupSession, gs_id), db.session.get(Member, ana_id)
+    attendance.cancel(gs, world["f"].id)
+    db.session.rollback()
+    assert db.session.get(GroupSession, gs.id).status == "ended"
+    from core import live
+
+    assert live.load_state(gs.id)[0]["phase"] == "ended"  # open screens show the calm closing screen
+    assert status_of(gs, ana) == "cancelled"
