@@ -140,3 +140,16 @@ def test_delete_my_data_is_offered_once_the_endpoint_exists(app, world):
         assert db.session.get(Member, world["m"].id) is None
         assert db.session.query(PracticeEntry).count() == 0
     assert world["client"].get(path).status_code == 403
+
+
+def test_the_time_is_in_the_groups_own_time_zone(app, world, make_session):
+    from datetime import UTC, date, datetime
+
+    from core.member_models import GroupSchedule
+
+    gs = make_session(world["g"], world["f"], "Winter week")
+    with app.app_context(), db.transaction() as s:
+        s.get(GroupSession, gs.id).starts_at = datetime(2027, 12, 7, 17, 30, tzinfo=UTC)
+        s.add(GroupSchedule(group_id=world["g"].id, weekday=1, time_of_day="18:30", timezone="Europe/Berlin",
+                            first_date=date(2027, 1, 5)))
+    assert "Tuesday 7 December 2027 at 18:30 (Europe/Berlin time)" in page(world)
