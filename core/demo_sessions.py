@@ -100,6 +100,30 @@ def _spotlight(replay: Replay, member: str | None) -> Step:
     return step
 
 
+def _form(replay: Replay, go: float, minutes: int, answers: dict[str, tuple[float, dict]], *,
+          check_in: bool, spotlight: str | None) -> None:
+    """A check-in or check-out: everyone answers (a late arrival soon after coming in), the facilitator shows
+    the room the feelings summed up and one member's need (check-in), then closes the form in time."""
+    for member, (joined, values) in answers.items():
+        when = joined + replay.rng.randint(30, 90) if joined > go else go + replay.rng.randint(60, 240)
+        replay.activity(when, "submit", {"role": "participant", "id": member}, answers=values)
+    if check_in:
+        replay.activity(go + 420, "reveal", field="feeling")
+        replay.activity(go + 480, "hide")
+        replay.at(go + 540, _spotlight(replay, spotlight))
+        replay.activity(go + 600, "hide")
+    replay.activity(go + minutes * 60 - 45, "close")
+
+
+def _round(replay: Replay, go: float, people: int, passes: set[str]) -> None:
+    """A go-around: started, then one turn after another until everyone has spoken or passed."""
+    replay.activity(go + 45, "start")
+    turn = go + 45
+    for _ in range(people):
+        turn += replay.rng.randint(50, 130)
+        replay.at(turn, _round_turn(replay, passes))
+
+
 def replay_week(group: Group, facilitator: Facilitator, week: dict, start: datetime,
                 came: list[tuple[Member, list]], rng: random.Random) -> GroupSession:
     """One ended session: plan, participants, the replayed live state and its runs, attendance."""
@@ -130,27 +154,11 @@ def replay_week(group: Group, facilitator: Facilitator, week: dict, start: datet
         kind = items[index]["kind"]
         if index in (0, last):
             fields = [f.id for f in catalogue.resolve(group.id, slug).settings.fields]
-            for m, row in came:
-                values = row[1:4] if index == 0 else row[4:7]
-                if index == last and row[0] == "left_early":
-                    continue
-                late = joined[m.id] > cursor
-                when = max(cursor, joined[m.id]) + (rng.randint(30, 90) if late else rng.randint(60, 240))
-                replay.activity(when, "submit", {"role": "participant", "id": people[m.id].engine_id},
-                                answers=_answers(fields, values))
-            if index == 0:
-                replay.activity(cursor + 420, "reveal", field="feeling")
-                replay.activity(cursor + 480, "hide")
-                replay.at(cursor + 540, _spotlight(replay, ids.get(week["spotlight"])))
-                replay.activity(cursor + 600, "hide")
-            replay.activity(cursor + minutes * 60 - 45, "close")
+            answers = {people[m.id].engine_id: (joined[m.id], _answers(fields, row[1:4] if index == 0 else row[4:7]))
+                       for m, row in came if index == 0 or row[0] != "left_early"}
+            _form(replay, cursor, minutes, answers, check_in=index == 0, spotlight=ids.get(week["spotlight"]))
         elif kind == "round":
-            replay.activity(cursor + 45, "start")
-            passes = {ids[name] for name in week["passes"] if name in ids}
-            turn = cursor + 45
-            for _ in came:
-                turn += rng.randint(50, 130)
-                replay.at(turn, _round_turn(replay, passes))
+            _round(replay, cursor, len(came), {ids[name] for name in week["passes"] if name in ids})
         if index != last:  # the facilitator stops each activity when its time is up (talk may go on)
             replay.at(cursor + minutes * 60 + rng.randint(0, 60), {"type": "plan_stop", "actor": replay.actor})
         cursor += minutes * 60 + rng.randint(60, 150)
