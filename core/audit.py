@@ -72,7 +72,8 @@ ACTIONS = {
     "login": "signed in",
     "logout": "signed out everywhere",
 }
-SYSTEM = {"system": "Secure Base (automatic)", "operator": "an operator (command line)"}
+SYSTEM = {"system": "Secure Base (automatic)", "operator": "an operator (command line)",
+          "member_self": "a member (their own request)"}
 CSV_HEADER = ("when_utc", "who", "what", "about", "session", "action")
 CSV_CHUNK = 500  # events per streamed piece of the CSV export
 

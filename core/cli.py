@@ -152,7 +152,9 @@ def purge() -> None:
         click.echo(refusal, err=True)
         raise click.exceptions.Exit(1)
     counts = purge_expired()
-    click.echo(f"Purged {counts['sessions']} session(s) and {counts['audit_events']} old audit event(s).")
+    click.echo(f"Purged {counts['sessions']} session(s) and {counts['audit_events']} old audit event(s); "
+               f"past their clocks: {counts['practice_entries']} practice-log entries, {counts['attendance']} "
+               f"attendance rows, {counts['members']} former members.")
 
 
 def install(app: Flask) -> None:

@@ -170,3 +170,33 @@ def seat_in(gs: GroupSession, member: Member) -> Participant | None:
 
 def agreements_current(member: Member) -> bool:
     return member.agreements_version == member.group.agreements_version
+
+
+def claimable(group: Group, name: str) -> Member | None:
+    """The one current member a guest's "I'm <name>" can refer to (same name, ignoring case and spaces);
+    None when no member or more than one has that name. The guest learns nothing either way."""
+    wanted = " ".join(name.split()).casefold()
+    found = [m for m in of_group(group, include_left=False) if " ".join(m.display_name.split()).casefold() == wanted]
+    return found[0] if len(found) == 1 else None
+
+
+def confirm_claim(gs: GroupSession, p: Participant, actor_id: int) -> Member | None:
+    """A facilitator confirms that this guest is the member they said they were: the seat becomes the
+    member's (attendance counts, their record continues). A seat the member held on another device in
+    this session ends, so one member is one person in the activity. None if there is nothing to confirm."""
+    from core import attendance, roster
+
+    m = db.session.get(Member, p.claimed_member_id) if p.claimed_member_id else None
+    if m is None or m.group_id != gs.group_id or m.status == "left":
+        return None
+    old = seat_in(gs, m)
+    if old is not None and old.id != p.id:
+        roster.remove(gs, old, actor_id)
+    with db.transaction() as s:
+        seat = s.merge(p)
+        seat.member_id, seat.claimed_member_id = m.id, None
+        audit.record("member_recognised", actor="facilitator", actor_id=actor_id, session=gs, target=f"member:{m.id}")
+    seat = db.session.get(Participant, p.id)
+    if seat.status == "admitted":
+        attendance.arrived(gs, seat)
+    return m

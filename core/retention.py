@@ -1,8 +1,12 @@
 """Keeping participants' data no longer than needed: the retention purge and erasure on demand.
 
-What a purge removes from an ended session past its group's retention period: participants (names,
-credentials, connections), the live state document (answers, signals, cards), archived activity runs
-and idempotency receipts. What stays: the session's title, date and plan, which hold nothing personal.
+Two clocks per group. The content clock (Group.retention_days): from an ended session past it, the
+purge removes participants (names, credentials, connections), the live state document (answers,
+signals, cards), archived activity runs, idempotency receipts and lines members shared; and members'
+practice-log entries older than it. What stays: the session's title, date and plan, and the
+attendance record. The record clock (Group.record_retention_years, 7 by default, as records law
+asks): attendance of sessions that ended before it, and members who left before it with no attendance
+left. Erasure on request (core/member_erasure.py) removes both for one member at once.
 Erasure on demand removes the session (or the whole group) outright. The database's foreign-key
 cascades do the fan-out, so nothing is left behind on SQLite or PostgreSQL. The audit events stay as
 a tombstone (who did what and when; participants only as "a participant"), purged by age with the
@@ -19,6 +23,7 @@ from sqlalchemy import delete, select, update
 from core import audit, live
 from core.activity_models import ActivityRun
 from core.extensions import db, socketio
+from core.member_models import Attendance, Member, PracticeEntry, ReviewShare
 from core.models import (
     AuditEvent,
     CommandReceipt,
@@ -35,8 +40,29 @@ log = logging.getLogger(__name__)
 
 
 def _erase_session_data(s, session_id: int) -> None:
-    for model in (Participant, LiveState, ActivityRun, CommandReceipt):
+    """The content clock, for one session: what people said, wrote and shared. Attendance stays."""
+    for model in (Participant, LiveState, ActivityRun, CommandReceipt, ReviewShare):
         s.execute(delete(model).where(model.session_id == session_id))
+
+
+def _purge_groups(s, now: datetime) -> dict[str, int]:
+    """Per group, both clocks: practice-log entries past the content clock; attendance rows of sessions
+    that ended before the record clock; and members who left before it with no attendance left."""
+    counts = {"practice_entries": 0, "attendance": 0, "members": 0}
+    for group_id, days, years in s.execute(select(Group.id, Group.retention_days, Group.record_retention_years)).all():
+        members = select(Member.id).where(Member.group_id == group_id)
+        counts["practice_entries"] += s.execute(delete(PracticeEntry).where(
+            PracticeEntry.member_id.in_(members), PracticeEntry.created_at < now - timedelta(days=days))).rowcount
+        record_cutoff = now - timedelta(days=round(365.25 * years))
+        old_sessions = select(GroupSession.id).where(GroupSession.group_id == group_id,
+                                                     GroupSession.ended_at < record_cutoff)
+        counts["attendance"] += s.execute(delete(Attendance).where(Attendance.session_id.in_(old_sessions))).rowcount
+        gone = s.execute(select(Member.id).where(
+            Member.group_id == group_id, Member.status == "left", Member.ended_on < record_cutoff.date(),
+            ~Member.id.in_(select(Attendance.member_id)))).scalars().all()
+        if gone:
+            counts["members"] += s.execute(delete(Member).where(Member.id.in_(gone))).rowcount
+    return counts
 
 
 def purge_expired(now: datetime | None = None) -> dict[str, int]:
@@ -55,6 +81,7 @@ def purge_expired(now: datetime | None = None) -> dict[str, int]:
                 gs.purged_at = now
                 audit.record("purge", actor="system", session=gs)
                 counts["sessions"] += 1
+        counts.update(_purge_groups(s, now))
         keep_audit = timedelta(days=current_app.config["AUDIT_RETENTION_DAYS"])
         counts["audit_events"] = s.execute(delete(AuditEvent).where(AuditEvent.at < now - keep_audit)).rowcount
         s.execute(delete(RateHit).where(RateHit.at < now - timedelta(days=1)))

@@ -163,13 +163,25 @@ def payload(session: GroupSession) -> dict:
                                   Participant.status.in_(("waiting", "admitted")))
         .order_by(Participant.created_at, Participant.id)
     ).scalars()
+    claims = _claimed_names(session)
     rows = [{"id": p.id, "name": p.display_name, "status": p.status, "in_room": p.in_room,
-             "presence": "room" if p.in_room else seen.get(p.id, "offline")} for p in people]
+             "presence": "room" if p.in_room else seen.get(p.id, "offline"), "member": p.member_id is not None,
+             "claim": claims.get(p.claimed_member_id)} for p in people]
     flagged = lookalikes.flags(rows)
     for r in rows:
         r["flags"] = flagged.get(r["id"], [])
     return {"participants": rows, "locked": session.locked, "auto_admit": session.auto_admit,
             "waiting": sum(1 for r in rows if r["status"] == "waiting")}
+
+
+def _claimed_names(session: GroupSession) -> dict[int, str]:
+    """Members that guests of this session say they are: member id -> name (facilitators only)."""
+    from core.member_models import Member
+
+    return dict(db.session.execute(
+        select(Member.id, Member.display_name).join(Participant, Participant.claimed_member_id == Member.id)
+        .where(Participant.session_id == session.id)
+    ).all())
 
 
 def push(session: GroupSession) -> None:

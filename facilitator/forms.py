@@ -55,6 +55,8 @@ class GroupForm(FlaskForm):
                                validators=[Length(max=4000), plain_text(4000, True)])
     retention_days = IntegerField("Keep participants' answers for (days)", default=30,
                                   validators=[NumberRange(min=1, max=365)])
+    record_retention_years = IntegerField("Keep the attendance record for (years)", default=7,
+                                          validators=[NumberRange(min=1, max=30)])
     distress_threshold = IntegerField("Alert me when a check-in intensity is at least (0-10)", default=8,
                                       validators=[NumberRange(min=1, max=10)])
     crisis_text = TextAreaField("Crisis resources shown to participants (optional)",

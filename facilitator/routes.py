@@ -8,7 +8,7 @@ from flask import abort, flash, redirect, render_template, request, session, url
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
-from core import links
+from core import links, members
 from core.auth import group_or_404
 from core.extensions import db
 from core.models import Facilitator, GroupSession
@@ -126,7 +126,8 @@ def group(group_id: int):
     return render_template("facilitator/group.html", group=g, sessions=ops.sessions_of(g),
                            facilitators=ops.facilitators_of(g), session_form=SessionForm(), edit_form=edit,
                            action=ActionForm(), invite_link=session.pop("invite_link", None),
-                           is_owner=team.is_owner(g, current_user.id))
+                           is_owner=team.is_owner(g, current_user.id),
+                           member_count=len(members.of_group(g, include_left=False)))
 
 
 @bp.post("/groups/<int:group_id>/edit")
@@ -134,17 +135,20 @@ def group(group_id: int):
 def edit_group(group_id: int):
     g = group_or_404(group_id)
     form = GroupForm()
-    owner, kept_for = team.is_owner(g, current_user.id), g.retention_days
-    if not owner and form.retention_days.data != kept_for:
+    owner, kept_for, record_years = team.is_owner(g, current_user.id), g.retention_days, g.record_retention_years
+    if not owner and (form.retention_days.data != kept_for or form.record_retention_years.data != record_years):
         abort(403)  # retention is the owner's; the co-facilitator's form carries it unchanged
     if not form.validate_on_submit():
         flash("Please check the group settings: " + "; ".join(e for errs in form.errors.values() for e in errs), "error")
         return redirect(url_for("facilitator.group", group_id=g.id))
-    ops.update_group(g, name=form.name.data, description=form.description.data,
-                     agreements=form.agreements.data or ops.DEFAULT_AGREEMENTS,
-                     retention_days=form.retention_days.data, distress_threshold=form.distress_threshold.data,
-                     crisis_text=form.crisis_text.data)
+    agreements = form.agreements.data or ops.DEFAULT_AGREEMENTS
+    version = g.agreements_version + (1 if agreements.strip() != g.agreements.strip() else 0)
+    ops.update_group(g, name=form.name.data, description=form.description.data, agreements=agreements,
+                     agreements_version=version, retention_days=form.retention_days.data,
+                     record_retention_years=form.record_retention_years.data,
+                     distress_threshold=form.distress_threshold.data, crisis_text=form.crisis_text.data)
     team.record_retention_change(g, current_user, kept_for, form.retention_days.data)
+    team.record_retention_change(g, current_user, record_years, form.record_retention_years.data, unit="years")
     flash("Group settings saved.", "ok")
     return redirect(url_for("facilitator.group", group_id=g.id))
 
@@ -209,4 +213,4 @@ def display(token: str):
                            host=urlsplit(links.join_url(gs)).netloc)
 
 
-from facilitator import console_routes, privacy_routes  # noqa: E402,F401  (register their routes)
+from facilitator import console_routes, member_routes, privacy_routes  # noqa: E402,F401  (register their routes)

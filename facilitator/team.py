@@ -96,9 +96,10 @@ def transfer(group: Group, owner: Facilitator, facilitator_id: int) -> None:
                      target=f"facilitator:{facilitator_id}")
 
 
-def record_retention_change(group: Group, actor: Facilitator, before: int, after: int) -> None:
+def record_retention_change(group: Group, actor: Facilitator, before: int, after: int, unit: str = "days") -> None:
+    """Either clock: answers ("days") or the attendance record ("years")."""
     if before != after:
         with db.transaction():
             audit.record("retention_change", actor="facilitator", actor_id=actor.id, group_id=group.id,
-                         target=f"{before} to {after} days")
+                         target=f"{before} to {after} {unit}")
 

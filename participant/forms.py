@@ -16,6 +16,8 @@ class NameForm(FlaskForm):
     name = StringField("Your first name or a name you'd like to use",
                        validators=[DataRequired(message="Please choose a name to show the group."),
                                    Length(max=NAME_MAX + 20)])
+    # A member on a device the app does not know yet: the facilitator confirms it in the waiting room.
+    member_claim = BooleanField("I am a member of this group, on a new phone or computer")
 
     def validate_name(self, field) -> None:
         try:

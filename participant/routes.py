@@ -21,7 +21,7 @@ from flask import (
 )
 from sqlalchemy import select
 
-from core import ratelimit, roster
+from core import members, privacy_notice, ratelimit, roster
 from core.extensions import db
 from core.models import GroupSession
 from core.security import new_token, normalise_code
@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 CODE_LIMIT_DEVICE = (5, timedelta(minutes=10))
 CODE_LIMIT_ADDRESS = (100, timedelta(minutes=10))
 COOKIE_HOURS = 24
+PRIVACY_COOKIE = "sb_privacy"
 
 
 def _session_or_404(public_id: str) -> GroupSession:
@@ -135,8 +136,8 @@ class _Stale(Exception):
 
 @bp.errorhandler(_Stale)
 def _stale(exc: _Stale):
-    session.pop("join", None)
-    session.pop("join_name", None)
+    for key in ("join", "join_name", "join_claim"):
+        session.pop(key, None)
     if exc.reason in ("removed", "not_admitted"):
         return render_template("participant/closed.html", reason=exc.reason), 403
     log.info("join refused: ticket %s", exc.reason)
@@ -165,7 +166,7 @@ def name(public_id: str):
     gs = _joining(public_id)
     form = NameForm(name=session.get("join_name", ""))
     if form.validate_on_submit():
-        session["join_name"] = form.name.data
+        session["join_name"], session["join_claim"] = form.name.data, bool(form.member_claim.data)
         return redirect(url_for("participant.agreements", public_id=gs.public_id))
     return render_template("participant/name.html", gs=gs, form=form), 400 if form.errors else 200
 
@@ -185,16 +186,23 @@ def agreements(public_id: str):
         if not joining.spend_ticket(session["join"]):
             raise _Stale("spent")
         joining.count_join(gs, _address())
-        _p, secret = roster.join(gs, session.pop("join_name"))
+        name, claim = session.pop("join_name"), session.pop("join_claim", False)
+        claimed = members.claimable(gs.group, name) if claim else None
+        _p, secret = roster.join(gs, name, claimed_member_id=claimed.id if claimed else None)
         session.pop("join", None)
         response = make_response(redirect(url_for("participant.live", public_id=gs.public_id)))
         response.set_cookie(participant_cookie(gs.public_id), secret, max_age=COOKIE_HOURS * 3600,
                             httponly=True, samesite="Lax", secure=current_app.config["PARTICIPANT_COOKIE_SECURE"],
                             path="/")
+        # Not a secret: which version of the privacy notice this browser has read (shown folded next time).
+        response.set_cookie(PRIVACY_COOKIE, privacy_notice.version(gs.group), max_age=400 * 86400, httponly=True,
+                            samesite="Lax", secure=current_app.config["PARTICIPANT_COOKIE_SECURE"], path="/")
         return response
     lines = [line.strip() for line in gs.group.agreements.splitlines() if line.strip()]
     return render_template("participant/agreements.html", gs=gs, form=form, agreements=lines,
-                           name=session["join_name"]), 400 if form.errors else 200
+                           name=session["join_name"], privacy=privacy_notice.sections(gs.group),
+                           privacy_read=request.cookies.get(PRIVACY_COOKIE) == privacy_notice.version(gs.group)
+                           ), 400 if form.errors else 200
 
 
 @bp.route("/s/<public_id>")

@@ -80,8 +80,26 @@
     li.appendChild(el("span", { "class": "badge" }, PRESENCE[p.presence] || p.presence));
     // Names that could pass for someone else's: said in words (facilitators only), before admitting.
     (p.flags || []).forEach(function (text) { li.appendChild(el("span", { "class": "name-flag" }, "Check: " + text)); });
+    if (p.member) { li.appendChild(el("span", { "class": "badge member" }, "member")); }
+    if (p.claim) {
+      // A guest on a new device who says they are a member: the facilitator confirms (or simply admits as a guest).
+      li.appendChild(el("span", { "class": "name-flag" }, "Says they are " + p.claim + " (member)"));
+      var confirmButton = button("Confirm it is " + p.claim, "small", function () {
+        live.send("confirm_member", { participant: p.id }).then(report);
+      });
+      li.appendChild(confirmButton);
+    }
     if (p.status === "waiting") {
       li.appendChild(button("Admit", "primary small", function () { live.send("admit", { participant: p.id }).then(report); }));
+    }
+    if (p.status === "admitted" && !p.member && !p.claim) {
+      var makeMember = button("Make member", "small", function () {
+        live.send("make_member", { participant: p.id }).then(function (ack) {
+          if (report(ack).ok) { announce(p.name + " is now a member of the group."); }
+        });
+      });
+      makeMember.setAttribute("aria-label", "Make " + p.name + " a member of the group");
+      li.appendChild(makeMember);
     }
     li.appendChild(button("Remove", "danger small", function () {
       if (window.confirm("Remove " + p.name + " from this session? They will not be able to come back with their link.")) {
