@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from activities import yaml_reader
-from core import catalogue, demo_sessions, members, retention
+from core import catalogue, demo_sessions, members, privacy_notice, retention
 from core.extensions import db
 from core.member_models import GroupSchedule, Member, PracticeEntry
 from core.models import Facilitator, Group, GroupSession, utcnow
@@ -112,6 +112,14 @@ def _practice(member: Member, entries: list[dict], today: date, now: datetime, z
     return len(entries)
 
 
+def _accepted(group: Group, member_ids: list[int]) -> None:
+    """Members who came have accepted the agreements and read the privacy notice as they stand now, so
+    next week's link is one tap for them, as it is for real members."""
+    with db.transaction() as s:
+        for m in s.query(Member).filter(Member.id.in_(member_ids)):
+            m.agreements_version, m.privacy_version = group.agreements_version, privacy_notice.version(group)
+
+
 def build(seed: int = 1, now: datetime | None = None) -> Demo:
     """Replace any earlier demo group with a fresh one. The caller has checked there are no real groups
     (or was told to go ahead beside them); real groups are never touched."""
@@ -146,6 +154,7 @@ def build(seed: int = 1, now: datetime | None = None) -> Demo:
     for person in data["members"]:
         _practice(roster[person["name"]], person.get("practice", []), today, now, series.zone(sched))
     demo = Demo(group.id, spec["facilitator_email"], password, reused, replaced, next_session)
+    _accepted(db.session.get(Group, group.id), [m.id for m in roster.values()])
     for person in data["members"]:
         m = db.session.get(Member, roster[person["name"]].id)
         demo.links.append((m.display_name, members.new_link(m, facilitator.id) if m.status != "left" else None))
