@@ -69,6 +69,7 @@ ACTIONS = {
     "calendar_feed_new": "made a new calendar feed link",
     "export_attendance": "exported the attendance (CSV)",
     "read_member_record": "read the record of",
+    "share_line": "shared a line from their review",
     "login": "signed in",
     "logout": "signed out everywhere",
 }
@@ -161,6 +162,8 @@ class _Names:
             return self.session(int(raw_id))
         if kind == "group":
             return "the group"
+        if kind == "to" and raw_id in ("facilitators", "group"):
+            return "with the facilitators" if raw_id == "facilitators" else "with the group (to read out)"
         if kind == "waiting" and raw_id.isdigit():
             return "1 person waiting" if raw_id == "1" else f"{raw_id} people waiting"
         return ref

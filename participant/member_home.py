@@ -78,6 +78,14 @@ def _entries(member: Member, today) -> list[dict]:
     return [practice.describe(e, labels) for e in practice.recent(member, today)]
 
 
+def _meets_regularly(member: Member) -> bool:
+    """The calendar entry is the group's regular meeting: offered only while the group has one."""
+    from facilitator import series
+
+    schedule = series.schedule_of(member.group)
+    return schedule is not None and schedule.active
+
+
 def render_home(member: Member, *, error: str | None = None, kind: str | None = None,
                 values: dict | None = None, status: int = 200):
     """The page; after a refused practice entry, with the reason next to that form and its words kept."""
@@ -89,7 +97,8 @@ def render_home(member: Member, *, error: str | None = None, kind: str | None = 
               for gs, _p in attended(member)]
     return render_template(
         "participant/member_home.html", member=member, next_session=upcoming(member), sheets=sheets,
-        calendar=endpoint_url("participant.member_calendar", public_id=member.public_id),
+        calendar=endpoint_url("participant.member_calendar", public_id=member.public_id) if _meets_regularly(member)
+        else None,
         erase=endpoint_url("participant.member_erase", public_id=member.public_id),
         families=catalogue.emotions(), entries=_entries(member, today), today=today.isoformat(),
         day_min=(today - timedelta(days=practice.PAST_DAYS)).isoformat(),

@@ -15,7 +15,7 @@ from datetime import timedelta
 from flask import abort, jsonify, request
 from sqlalchemy import func, select
 
-from core import catalogue, live, records, roster
+from core import audit, catalogue, live, records, roster
 from core.auth import session_by_public_id
 from core.extensions import db, socketio
 from core.member_models import SHARE_AUDIENCES, Member, ReviewShare
@@ -137,6 +137,7 @@ def review_share(public_id: str):
     with db.transaction() as s:
         share = ReviewShare(session_id=gs.id, member_id=member.id, source=source, text=text, audience=audience)
         s.add(share)
+        audit.record("share_line", session=gs, actor="participant", actor_id=seat.id, target=f"to:{audience}")
     payload = {"id": share.id, "name": seat.display_name, "text": text, "audience": audience, "shown": False}
     socketio.emit("shared_line", payload, to=live.rooms(gs.id)["facilitators"])
     return jsonify(ok=True, id=payload["id"]), 201
