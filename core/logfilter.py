@@ -1,6 +1,6 @@
 """No secrets or participant content in logs. Our own code logs reasons, never content; this filter
-also masks the tokens that live in some URLs (join, display, setup and invite links) wherever a
-library logs a request line."""
+also masks the tokens that live in some URLs (join, member, display, setup, invite and calendar-feed links)
+wherever a library logs a request line."""
 from __future__ import annotations
 
 import logging
@@ -8,7 +8,7 @@ import re
 import threading
 import time
 
-TOKEN_PATH = re.compile(r"(/(?:j|display|setup|invite)/)[A-Za-z0-9_\-]{8,}")
+TOKEN_PATH = re.compile(r"(/(?:j|m|display|setup|invite|calendar)/)[A-Za-z0-9_\-]{8,}")
 
 
 class RedactTokens(logging.Filter):

@@ -183,7 +183,7 @@ def test_page_shows_the_form_then_six_dates_after_saving(app, world):
     page = c.get(r.location).data.decode()
     assert "Schedule saved" in page and page.count("<time datetime=") == 6
     assert "meets every Tuesday at 18:30 (Europe/London) for 90 minutes" in page
-    assert "Regular schedule and calendar feed" in c.get(f"/groups/{world['g'].id}").data.decode()
+    assert "Schedule and calendar" in c.get(f"/groups/{world['g'].id}").data.decode()
 
 
 @pytest.mark.parametrize("who,allowed", [("owner", True), ("co_facilitator", True), ("other_facilitator", False),

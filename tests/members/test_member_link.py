@@ -156,3 +156,15 @@ def test_revoked_link_and_unknown_links(app, make_facilitator, make_group, make_
     assert app.test_client().get("/m/" + "x" * 500).status_code == 404
     with app.app_context():
         assert members.by_link(sam.secret) is None
+
+
+def test_member_and_calendar_links_never_reach_logs():
+    import logging
+
+    from core.logfilter import RedactTokens
+
+    for path in ("/m/%s", "/calendar/%s.ics"):
+        record = logging.LogRecord("gunicorn.access", logging.INFO, "", 0, f'"GET {path} HTTP/1.1" 302',
+                                   ("Zx9SecretSecretSecret01",), None)
+        RedactTokens().filter(record)
+        assert "Zx9SecretSecretSecret01" not in record.getMessage() and "[redacted]" in record.getMessage()
