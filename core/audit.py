@@ -68,6 +68,7 @@ ACTIONS = {
     "schedule_set": "set the group's schedule",
     "calendar_feed_new": "made a new calendar feed link",
     "export_attendance": "exported the attendance (CSV)",
+    "read_attendance": "read the attendance record",
     "read_member_record": "read the record of",
     "share_line": "shared a line from their review",
     "login": "signed in",

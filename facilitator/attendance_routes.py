@@ -50,8 +50,11 @@ def _planned(group_id: int) -> list[GroupSession]:
 @bp.route("/groups/<int:group_id>/attendance", endpoint="attendance")
 @login_required
 def attendance_page(group_id: int):
-    """Who came to each session: members by sessions, with totals (the long-kept record)."""
+    """Who came to each session: members by sessions, with totals (the long-kept record). Reading it
+    goes on the audit log, like every read of the record."""
     g = group_or_404(group_id)
+    with db.transaction():
+        audit.record("read_attendance", actor="facilitator", actor_id=current_user.id, group_id=g.id)
     grid = attendance_grid.grid(g)
     cancellable = [c for c in grid.columns if c.can_cancel]
     planned = [gs for gs in _planned(g.id) if attendance.can_cancel(gs)]

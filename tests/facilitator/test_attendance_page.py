@@ -170,3 +170,15 @@ def test_the_live_path_real_joins_admit_leave_end(app, make_facilitator, make_gr
     assert "no record" in shown["Dee"] and "0 of 0" in shown["Dee"]
     assert "Gus" not in html
     assert row_of(app, gs.id, ana.id).joined_at is not None
+
+
+def test_reading_the_grid_is_on_the_audit_log(app, make_facilitator, make_group):
+    from core.extensions import db
+    from core.models import AuditEvent
+
+    fac = make_facilitator()
+    g = make_group(fac)
+    assert fac.client.get(f"/groups/{g.id}/attendance").status_code == 200
+    with app.app_context():
+        assert db.session.query(AuditEvent).filter_by(action="read_attendance", group_id=g.id).count() == 1
+    assert b"read the attendance record" in fac.client.get(f"/groups/{g.id}/audit").data
