@@ -689,7 +689,7 @@
       add(now_, el("p", {}, "Nothing from this form is on the display."));
     }
     if (v.present > 0 && v.present < 5) {
-      add(box, el("p", { "class": "ca-hint" }, "With " + v.present + " people present, a summary can point to one person."));
+      add(box, el("p", { "class": "ca-hint" }, "With " + v.present + (v.present === 1 ? " person" : " people") + " present, a summary can point to one person."));
     }
     var list = add(box, el("ul", { "class": "ca-summaries", "aria-labelledby": "form-summary-h" }));
     var first = true;

@@ -6,7 +6,7 @@
 (function () {
   "use strict";
   var QUEUE_KEY = "sb-practice-queue";
-  var OFFLINE_TEXT = "Saved on this phone; it will be sent when you are back online.";
+  var OFFLINE_TEXT = "Saved on this phone.";  // the queue note below says when it will be sent
   var box = document.getElementById("practice");
   if (window.SB && SB.confirmForms) { SB.confirmForms(); }
   if (!box || !window.fetch || !window.localStorage) { return; }

@@ -35,7 +35,7 @@
       .concat(data.recent.map(function (t) { return { source: "practice", text: t }; }));
     var form = el("form", { "class": "stack review-share" });
     var which = el("fieldset");
-    which.appendChild(el("legend", {}, "Share one line (only if you want to)"));
+    which.appendChild(el("legend", {}, "Which line"));
     lines.forEach(function (line, i) {
       var label = el("label", { "class": "check" });
       label.appendChild(el("input", { type: "radio", name: "review-line", value: String(i) }));
@@ -95,7 +95,13 @@
       box.appendChild(recent);
     }
     var form = shareForm(data);
-    if (form) { box.appendChild(form); }
+    if (form) {
+      // Folded, so the check-in itself stays near the top of the screen; sharing is only ever a choice.
+      var fold = el("details", { "class": "review-fold" });
+      fold.appendChild(el("summary", {}, "Share a line with the facilitators or the group"));
+      fold.appendChild(form);
+      box.appendChild(fold);
+    }
     box.hidden = false;
   }
 
