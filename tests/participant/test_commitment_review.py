@@ -99,6 +99,8 @@ def test_the_live_page_has_the_panel_and_its_script(room):
     page = room["ana_http"].get(f"/s/{room['gs'].public_id}").data.decode()
     assert 'id="review"' in page and "/static/participant/review.js" in page
     assert page.index("review.js") < page.index("participant.js")  # it wraps SB.connect first
+    guest_page = room["ben_http"].get(f"/s/{room['gs'].public_id}").data.decode()
+    assert 'id="review"' not in guest_page  # a guest's page never asks (no 403 in a guest's console)
 
 
 def test_practice_lines_reach_no_facilitator_socket_or_page_unless_shared(room):
