@@ -152,11 +152,13 @@ def open_session(group: Group, now=None) -> GroupSession | None:
         select(GroupSession).where(GroupSession.group_id == group.id, GroupSession.status != "ended")
         .order_by(GroupSession.starts_at, GroupSession.id)
     ).scalars())
-    live = [gs for gs in rows if gs.status == "live"]
-    if live:
-        return live[-1]
-    soon = [gs for gs in rows if gs.starts_at is not None and gs.starts_at - OPENS_BEFORE <= now]
-    return soon[-1] if soon else None
+    candidates = [gs for gs in rows if gs.status == "live"
+                  or (gs.starts_at is not None and gs.starts_at - OPENS_BEFORE <= now)]
+    if not candidates:
+        return None
+    # The one nearest to now: a session left open since last week never hides today's.
+    return min(candidates, key=lambda gs: (abs(((gs.starts_at or gs.created_at) - now).total_seconds()),
+                                           gs.status != "live", -gs.id))
 
 
 def seat_in(gs: GroupSession, member: Member) -> Participant | None:

@@ -168,3 +168,22 @@ def test_member_and_calendar_links_never_reach_logs():
                                    ("Zx9SecretSecretSecret01",), None)
         RedactTokens().filter(record)
         assert "Zx9SecretSecretSecret01" not in record.getMessage() and "[redacted]" in record.getMessage()
+
+
+def test_a_session_left_open_last_week_does_not_hide_todays(app, make_facilitator, make_group, make_session,
+                                                           make_member, opened):
+    from datetime import timedelta
+
+    from core.models import GroupSession, utcnow
+
+    fac = make_facilitator()
+    g = make_group(fac)
+    sam = make_member(g, fac)
+    stale, today = opened(make_session(g, fac, "Last week")), make_session(g, fac, "Today")
+    with app.app_context():
+        db.session.get(GroupSession, stale.id).starts_at = utcnow() - timedelta(days=7)
+        db.session.get(GroupSession, today.id).starts_at = utcnow() + timedelta(minutes=10)
+        db.session.commit()
+        assert members.open_session(db.session.get(Group, g.id)).id == today.id
+    page = sam.client.get(f"/me/{sam.public_id}/session")
+    assert b"Today is open now" in page.data
