@@ -14,7 +14,7 @@ import typing
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -91,6 +91,9 @@ class EmotionFamily(_Strict):
     label: Annotated[str, Field(min_length=1, max_length=40)]
     note: Annotated[str, Field(max_length=300)] = ""  # one plain line for the handout
     words: Annotated[list[_WORD], Field(min_length=3, max_length=16)]
+    # How a feeling of this family weighs a check-in's intensity (activities/kinds/form_distress.py).
+    # Left out of model_dump: the emotion picker reaches participants, the alert rule is for facilitators.
+    distress: Annotated[Literal["likely", "low_energy", "never", "unclear"], Field(exclude=True)]
 
     @field_validator("id")
     @classmethod
@@ -157,6 +160,10 @@ class Library:
             if any(w.casefold() == key for w in fam.words):
                 return fam
         return None
+
+    def distress_families(self) -> dict[str, str]:
+        """{family id: how it weighs a check-in's intensity}, the form engine's start option."""
+        return {fam.id: fam.distress for fam in self.emotions}
 
     def __getitem__(self, slug: str) -> Activity:
         return self._by_slug[slug]

@@ -14,7 +14,7 @@ from activities.library import Library, load_library
 from activities.schema import ActivityAdapter
 from core.activity_models import ActivityRun, CustomActivity
 from core.extensions import db
-from core.models import Group, GroupSession
+from core.models import Facilitator, Group, GroupSession
 
 CUSTOM_PREFIX = "custom-"
 
@@ -65,9 +65,20 @@ def _history(session_id: int, state: dict) -> dict[str, float]:
     return plan.airtime_history(runs)
 
 
+def _facilitator_name(actor: dict) -> str:
+    """Who sets an alert's follow-up, by name, looked up here (never taken from the client)."""
+    actor_id = actor.get("id") or ""
+    if actor.get("role") != "facilitator" or not actor_id.startswith("f") or not actor_id[1:].isdigit():
+        return ""
+    person = db.session.get(Facilitator, int(actor_id[1:]))
+    return person.name if person is not None else ""
+
+
 def prepare(gs: GroupSession, state: dict, command: dict) -> dict:
     """Turn next/back into a concrete step and attach what `plan.go` needs (server-side only)."""
     kind = command.get("type")
+    if kind == "alert_followup":
+        return {**command, "by_name": _facilitator_name(command["actor"])}
     if kind == "activity" and command.get("action") == "form_groups":
         # Random pairing draws its seed here, on the server: a client never chooses its partner by seed.
         args = command.get("args") if isinstance(command.get("args"), dict) else {}
@@ -87,6 +98,7 @@ def prepare(gs: GroupSession, state: dict, command: dict) -> dict:
     if activity is None:
         raise Rejected("That activity is no longer available.")
     group = db.session.get(Group, gs.group_id)
-    options = {"distress_threshold": group.distress_threshold, "history": _history(gs.id, state)}
+    options = {"distress_threshold": group.distress_threshold, "history": _history(gs.id, state),
+               "distress_families": library().distress_families()}
     return {**command, "activity_def": activity, "brief": plan.brief(activity, emotions()),
             "seed": secrets.randbelow(2**31), "options": options}

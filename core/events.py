@@ -32,6 +32,8 @@ class CommandPayload(BaseModel):
     note: Annotated[str, Field(max_length=500)] | None = None
     member: Annotated[str, Field(max_length=20)] | None = None
     signal: int | None = None
+    alert: int | None = None  # alert_followup: which alert, and its new follow-up state
+    followup: Annotated[str, Field(max_length=20)] | None = None
     on: bool | None = None
     index: Annotated[int, Field(ge=0, le=100)] | None = None
     action: Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[a-z_]+$")] | None = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 
-from activities import engine, frame, plan
+from activities import alerts, engine, frame, plan
 from activities.engine import Rejected
 
 
@@ -27,6 +27,7 @@ def _frame(state: dict, command: dict, now: float) -> tuple[dict, list[dict]]:
     elif kind == "set_phase" and new["phase"] == "ended":
         effects += plan.stop(new, now)
     elif kind == "erase_member":
+        alerts.erase_member(new, frame.erase_target(command))
         _erase_in_activity(new, frame.erase_target(command), now)
     return new, effects
 
@@ -47,6 +48,9 @@ def dispatch(state: dict, command: dict, now: float) -> tuple[dict, list[dict]]:
     kind = command.get("type")
     if kind in frame.COMMANDS:
         return _frame(state, command, now)
+    if kind == "alert_followup":  # also after the session ended: a follow-up often comes later
+        new = copy.deepcopy(state)
+        return new, alerts.set_followup(new, command, now)
     if state["phase"] == "ended":
         raise Rejected("This session has ended.")
     new = copy.deepcopy(state)
@@ -66,7 +70,7 @@ def dispatch(state: dict, command: dict, now: float) -> tuple[dict, list[dict]]:
         if not isinstance(action, str):
             raise Rejected("The request does not say what to do.")
         args = command.get("args") or {}
-        effects = plan.act(new, {**args, "type": action, "actor": command["actor"]}, now)
+        effects = alerts.record(new, plan.act(new, {**args, "type": action, "actor": command["actor"]}, now), now)
     else:
         raise Rejected("Unknown command.")
     return new, effects

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from activities import engine, frame
+from activities import alerts, engine, frame
 from core import links
 from core.models import GroupSession
 
@@ -26,7 +26,7 @@ def facilitator(session: GroupSession, state: dict, version: int) -> dict:
         activity = {"item": state["item"], "view": engine.facilitator_view(state["activity"])}
     return {"version": version, "server_time": time.time(), "title": session.title,
             "frame": frame.facilitator_view(state), "join": links.facilitator_join_info(session),
-            "plan": _plan(state), "activity": activity}
+            "plan": _plan(state), "activity": activity, "alerts": alerts.facilitator_view(state)}
 
 
 def participant(session: GroupSession, state: dict, version: int, member_id: str) -> dict:
@@ -69,7 +69,10 @@ def display(session: GroupSession, state: dict, version: int) -> dict:
 
 
 def alert(state: dict, effect: dict) -> dict:
-    """A private signal for facilitators: who, what, and which signal or field it concerns."""
+    """A private signal for facilitators: who, what, and which signal or alert it concerns."""
     name = next((m["name"] for m in state["members"] if m["id"] == effect.get("member")), "")
-    return {"kind": effect.get("kind"), "member": effect.get("member"), "name": name,
-            "signal": effect.get("signal"), "value": effect.get("value")}
+    payload = {"kind": effect.get("kind"), "member": effect.get("member"), "name": name,
+               "signal": effect.get("signal"), "value": effect.get("value")}
+    if effect.get("kind") == "distress":  # which alert to follow up, and the feeling word facilitators see
+        payload.update(alert=effect.get("alert"), word=effect.get("word"))
+    return payload

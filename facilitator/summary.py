@@ -1,5 +1,5 @@
 """After a session: attendance, what ran and for how long, airtime per person, the answers facilitators
-may see. Each activity's part comes from its kind's own summary (core.records.run_summaries).
+may see, the distress alerts with their follow-up. Each activity's part comes from its kind's own summary (core.records.run_summaries).
 
 Plain data only (it also feeds the printed session summary). Answers a member marked private never
 appear here: facilitators only learn that such an answer exists.
@@ -7,10 +7,12 @@ appear here: facilitators only learn that such an answer exists.
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from core import records
+from activities import alerts as alert_list
+from core import live, records
 from core.extensions import db
 from core.models import GroupSession, Participant
 
@@ -23,6 +25,21 @@ def _table(run: dict, names: dict[str, str]) -> dict:
     rows = [{**row, "name": names.get(row["member"], row["name"]) if row["member"] else row["name"]}
             for row in answers["rows"]]
     return {"title": run["title"], "kind": run["kind"], "fields": answers["fields"], "rows": rows}
+
+
+def _clock(at: float | None) -> str:
+    return datetime.fromtimestamp(at, UTC).strftime("%H:%M UTC") if at is not None else ""
+
+
+def alerts(gs: GroupSession, names: dict[str, str]) -> list[dict]:
+    """The session's distress alerts with their follow-up: who, the feeling word and intensity
+    facilitators already saw, and who followed it up when. Nothing else of the answer."""
+    state, _version = live.load_state(gs.id)
+    return [{"name": names.get(a["member"], a["name"]), "activity": a["activity"], "value": a["value"],
+             "word": a["word"], "at": _clock(a["at"]), "followup": a["followup"],
+             "followup_words": alert_list.FOLLOWUP_WORDS[a["followup"]], "by": a["by_name"],
+             "followup_at": _clock(a["followup_at"])}
+            for a in alert_list.facilitator_view(state)]
 
 
 def session_summary(gs: GroupSession) -> dict:
@@ -47,6 +64,6 @@ def session_summary(gs: GroupSession) -> dict:
     total_airtime = sum(airtime.values())
     return {"title": gs.title, "group": gs.group.name, "starts_at": gs.starts_at, "status": gs.status,
             "attendance": attendance, "activities": activities, "tables": tables,
-            "forms": [t for t in tables if t["kind"] == "form"],
+            "forms": [t for t in tables if t["kind"] == "form"], "alerts": alerts(gs, names),
             "airtime_total": round(total_airtime),
             "admitted_count": sum(1 for p in people if p.admitted_at is not None)}

@@ -101,7 +101,8 @@ def _aggregate(field: dict, rows: list[dict], family_labels: dict[str, str]) -> 
 
 def summary_context(gs: GroupSession, emotions: list[dict]) -> dict[str, Any]:
     """facilitator.summary.session_summary, arranged for print: attendance and airtime, activities and
-    their time, and aggregates of the form answers (no names, no text; private answers never appear)."""
+    their time, aggregates of the form answers (no names, no text; private answers never appear), and the
+    check-in alerts with their follow-up (name, feeling word and intensity, as on the console)."""
     from facilitator.summary import session_summary
 
     s = session_summary(gs)
@@ -117,7 +118,8 @@ def summary_context(gs: GroupSession, emotions: list[dict]) -> dict[str, Any]:
                         "open": s["status"] != "ended", "admitted": s["admitted_count"], "people": people,
                         "airtime_total": mmss(total), "activities": activities,
                         "planned_total": sum(a["planned_minutes"] for a in activities),
-                        "taken_total": round(sum(a["minutes"] for a in activities), 1), "forms": forms}}
+                        "taken_total": round(sum(a["minutes"] for a in activities), 1), "forms": forms,
+                        "alerts": s["alerts"]}}
 
 
 # ---- the take-home sheet (one participant) -------------------------------------------------------

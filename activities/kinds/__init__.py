@@ -81,19 +81,21 @@ class Options:
 
     distress_threshold: int = DEFAULT_DISTRESS_THRESHOLD
     history: Mapping[str, float] = field(default_factory=dict)
+    distress_families: Mapping[str, str] = field(default_factory=dict)  # {family id: weight} (form_distress)
 
     @classmethod
     def parse(cls, raw: Mapping[str, Any] | None) -> Options:
         raw = {} if raw is None else raw
         if not isinstance(raw, Mapping):
             raise Rejected("Start options must be a mapping.")
-        unknown = sorted(str(key) for key in raw if key not in ("distress_threshold", "history"))
+        unknown = sorted(str(key) for key in raw if key not in ("distress_threshold", "history", "distress_families"))
         if unknown:
             raise Rejected(f"Unknown start option: {unknown[0]}.")
         threshold = raw.get("distress_threshold", DEFAULT_DISTRESS_THRESHOLD)
         if not is_int(threshold) or not 0 <= threshold <= 10:
             raise Rejected("The distress threshold must be a whole number from 0 to 10.")
-        return cls(threshold, _parse_history(raw.get("history", {})))
+        return cls(threshold, _parse_history(raw.get("history", {})),
+                   _parse_families(raw.get("distress_families", {})))
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,14 @@ def _parse_history(raw: object) -> dict[str, float]:
             raise Rejected("The speaking history must map member ids to seconds.")
         history[member_id] = float(seconds)
     return history
+
+
+def _parse_families(raw: object) -> dict[str, str]:
+    from activities.kinds.form_distress import WEIGHTS  # a leaf module: no import cycle
+
+    if not isinstance(raw, Mapping) or not all(isinstance(k, str) and v in WEIGHTS for k, v in raw.items()):
+        raise Rejected(f"The distress families must map family ids to one of: {', '.join(WEIGHTS)}.")
+    return dict(raw)
 
 
 def dispatch(handlers: Mapping[str, Handler], state: State, cmd: Command, now: float) -> list[Effect]:

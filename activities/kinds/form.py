@@ -5,6 +5,7 @@ State (``kind: "form"``)::
     phase               "open" -> "closed" (answers can still be deleted when closed)
     go_around           from FormSettings (the hub may follow the form with a round)
     distress_threshold  from the start option ``distress_threshold`` (default 8)
+    distress_families   from the start option ``distress_families`` ({family id: weight}, form_distress)
     fields              the FormField settings as plain dicts
     members             {id: {name, in_room, present}}
     answers             {member id: {field id: value}}; a resubmission replaces the whole set
@@ -28,6 +29,7 @@ from activities.kinds import (
     State,
     acting_for,
     dispatch,
+    form_distress,
     form_records,
     handle_join,
     handle_leave,
@@ -51,6 +53,7 @@ def start(settings: FormSettings, members: dict[str, dict[str, Any]], now: float
         "phase": OPEN,
         "go_around": settings.go_around,
         "distress_threshold": options.distress_threshold,
+        "distress_families": dict(options.distress_families),
         "fields": [field.model_dump() for field in settings.fields],
         "members": members,
         "answers": {},
@@ -67,19 +70,12 @@ def _require_open(state: State) -> None:
 
 def _distress_alerts(state: State, member: str, before: dict[str, Any],
                      after: dict[str, Any]) -> list[Effect]:
-    """One alert per distress field at or above the threshold whose value is new or changed.
-    A field whose audience is private never alerts: its answer belongs to the member alone."""
-    alerts = []
-    for field in state["fields"]:
-        value = after.get(field["id"])
-        if not field["distress_alert"] or field["audience"] == "private":
-            continue
-        if value is None or value == before.get(field["id"]):
-            continue
-        if value >= state["distress_threshold"]:
-            alerts.append({"type": "alert", "kind": "distress", "member": member, "field": field["id"],
-                           "value": value})
-    return alerts
+    """One alert per distress field whose answer now calls for one (form_distress) and either did not
+    before or has a new value. A field whose audience is private never alerts."""
+    earlier = {flag["field"]: flag["value"] for flag in form_distress.flags(state, before)}
+    return [{"type": "alert", "kind": "distress", "member": member, **flag}
+            for flag in form_distress.flags(state, after)
+            if earlier.get(flag["field"]) != flag["value"]]
 
 
 def _forget_missing(state: State) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from activities.kinds import State, View, is_present, name_of, present_ids
+from activities.kinds import State, View, form_distress, is_present, name_of, present_ids
 from activities.kinds.form_values import SCALE_MAX, SCALE_MIN, Field, field_by_id
 
 OTHER_FAMILY = "other"  # emotion words given without a family
@@ -95,18 +95,13 @@ def _member_row(state: State, member: str, private: set[str]) -> dict[str, Any]:
     }
 
 
-def _distress(state: State, private: set[str]) -> list[dict[str, Any]]:
-    """Current answers at or above the threshold on distress fields. Private fields never flag: even
-    "someone rated high" would say something about an answer that belongs to the member alone."""
-    flagged = []
-    for field in state["fields"]:
-        if not field["distress_alert"] or field["id"] in private:
-            continue
-        for member, answers in state["answers"].items():
-            value = answers.get(field["id"])
-            if value is not None and value >= state["distress_threshold"]:
-                flagged.append({"member": member, "field": field["id"], "value": value})
-    return flagged
+def _distress(state: State) -> list[dict[str, Any]]:
+    """Current answers that call for an alert (form_distress: the feeling weighs the intensity).
+    Private fields never flag: even "someone rated high" would say something about an answer that
+    belongs to the member alone."""
+    return [{"member": member, "field": flag["field"], "value": flag["value"]}
+            for member, answers in state["answers"].items()
+            for flag in form_distress.flags(state, answers)]
 
 
 def facilitator_view(state: State) -> View:
@@ -121,7 +116,7 @@ def facilitator_view(state: State) -> View:
         "present": len(present_ids(state)),
         "members": [_member_row(state, member, private) for member in state["members"]],
         "summaries": {f["id"]: summarise(state, f) for f in state["fields"] if f["id"] not in private},
-        "distress": _distress(state, private),
+        "distress": _distress(state),
         "spotlight": _spotlight_with_member(state),
         "shared": [dict(item) for item in state["shared"]],
     }

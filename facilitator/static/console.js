@@ -45,14 +45,48 @@
     });
   }
 
-  /* A check-in rated at or above the group's threshold: shown until a facilitator notes it. */
-  function addDistress(a) {
-    var text = a.name + " rated their check-in " + a.value + " out of 10. Consider checking in with them privately.";
-    var card = el("div", { "class": "alert alert-distress", role: "group", "aria-label": "Check-in alert for " + a.name });
-    card.appendChild(el("p", {}, text));
-    card.appendChild(button("Noted", "small", function () { card.remove(); }));
-    $("distress").appendChild(card);
-    announce(text);
+  /* Check-in alerts (the feeling weighs the intensity; the server decides) stay listed with their
+     follow-up, which any facilitator sets: seen, spoke with them, referred. Facilitators only. */
+  var FOLLOWUPS = [["seen", "Seen"], ["spoke_with_them", "Spoke with them"], ["referred", "Referred"]];
+  var FOLLOWUP_WORDS = { "new": "Not followed up yet.", seen: "Seen", spoke_with_them: "Spoke with them", referred: "Referred" };
+  var shownAlerts = "";
+
+  function alertText(a) {
+    return a.name + (a.word ? " feels " + a.word + ", " : " rated their check-in ") + a.value + " out of 10.";
+  }
+
+  function clock(at) {
+    return new Date(at * 1000).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  }
+
+  function followupLine(a) {
+    if (a.followup === "new") { return FOLLOWUP_WORDS["new"] + " Consider checking in with them privately."; }
+    return "Follow-up: " + FOLLOWUP_WORDS[a.followup] + (a.by_name ? ", by " + a.by_name : "") + " at " + clock(a.followup_at) + ".";
+  }
+
+  function alertCard(a) {
+    var card = el("div", { "class": "alert alert-distress followup-" + a.followup, role: "group",
+                           "aria-label": "Check-in alert for " + a.name });
+    card.appendChild(el("p", {}, alertText(a) + (a.activity ? " (" + a.activity + ", " + clock(a.at) + ")" : "")));
+    card.appendChild(el("p", { "class": "followup" }, followupLine(a)));
+    FOLLOWUPS.forEach(function (pair) {
+      var b = button(pair[1], "small", function () {
+        live.command("alert_followup", { alert: a.id, followup: pair[0] }).then(report);
+      });
+      b.setAttribute("aria-pressed", a.followup === pair[0] ? "true" : "false");
+      b.setAttribute("aria-label", pair[1] + ": " + a.name + "'s check-in alert");
+      card.appendChild(b);
+    });
+    return card;
+  }
+
+  function renderDistress(alerts) {
+    var json = JSON.stringify(alerts || []);
+    if (json === shownAlerts) { return; }
+    shownAlerts = json;
+    var box = $("distress");
+    box.textContent = "";
+    (alerts || []).forEach(function (a) { box.appendChild(alertCard(a)); });
   }
 
   function renderView(view) {
@@ -70,6 +104,7 @@
     var passed = f.passes.map(function (id) { return names[id] || "someone"; });
     SB.setText($("passes"), passed.length ? "Passed on this: " + passed.join(", ") : "");
     renderSignals(f.signals);
+    renderDistress(view.alerts);
     if (view.join) { $("qr").src = view.join.qr; SB.setText($("join-code"), view.join.code); $("join-url").value = view.join.url; }
     if (window.SBConsoleActivity) { window.SBConsoleActivity.render(view, live, names); }
   }
@@ -129,7 +164,7 @@
     onView: renderView, onRoster: renderRoster,
     onAlert: function (a) {
       if (a.kind === "pause") { announce(a.name + " needs a pause."); }
-      if (a.kind === "distress") { addDistress(a); }
+      if (a.kind === "distress") { announce(alertText(a) + " Consider checking in with them privately."); }
     },
     onConn: function (s) { SB.setText($("conn"), SB.connText[s]); },
     onStatus: function (s) { if (s === "refused") { window.location.reload(); } },

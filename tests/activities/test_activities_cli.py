@@ -104,7 +104,8 @@ def test_duplicate_slug_across_directories(runner, tmp_path):
 
 
 def test_emotions_file_is_checked_as_emotions(runner, tmp_path):
-    families = [{"id": "sad", "label": "Sad", "words": ["sad"]}, {"id": "glad", "label": "Glad", "words": ["a", "b", "c"]}]
+    families = [{"id": "sad", "label": "Sad", "words": ["sad"], "distress": "likely"},
+                {"id": "glad", "label": "Glad", "words": ["a", "b", "c"], "distress": "never"}]
     write(tmp_path, "emotions.yaml", {"families": families})
     result = runner.invoke(args=["activities", "check", str(tmp_path)])
     assert result.exit_code == 1

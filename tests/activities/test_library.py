@@ -375,8 +375,8 @@ def test_load_library_without_emotions_file(tmp_path):
     assert library.get("tiny") is not None and library.emotions == ()
 
 
-EMOTIONS = {"families": [{"id": "sad", "label": "Sad", "words": ["sad", "low", "hurt"]},
-                         {"id": "glad", "label": "Glad", "words": ["glad", "happy", "hopeful"]}]}
+EMOTIONS = {"families": [{"id": "sad", "label": "Sad", "words": ["sad", "low", "hurt"], "distress": "likely"},
+                         {"id": "glad", "label": "Glad", "words": ["glad", "happy", "hopeful"], "distress": "never"}]}
 
 
 def test_emotions_next_to_the_library_directory(tmp_path):

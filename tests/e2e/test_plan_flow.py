@@ -67,7 +67,9 @@ def test_a_planned_session_from_start_to_summary(server, browser, audit, shots):
     ben.click(".scale label.point:has-text('9')")
     ben.click("#activity button:has-text('Save my answers')")
     ben.wait_for_selector(".saved:has-text('Saved')")
-    fac.wait_for_selector("#distress .alert-distress:has-text('Ben rated')")  # a private alert
+    fac.wait_for_selector("#distress .alert-distress:has-text('Ben feels wobbly, 9 out of 10')")  # a private alert
+    fac.click("#distress button:has-text('Spoke with them')")  # its follow-up
+    fac.wait_for_selector("#distress .followup:has-text('Follow-up: Spoke with them')")
     assert "9" not in display.inner_text("#activity")
     fac.click("summary:has-text('Fill in for Cy')")
     details = fac.locator("details:has(summary:has-text('Fill in for Cy'))")

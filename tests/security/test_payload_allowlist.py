@@ -4,7 +4,7 @@ canary words: the session is run through the frame commands and every live activ
 EVERYTHING the participants' and the display's Socket.IO clients receive (events and acks) is checked.
 
 Facilitator-only: airtime and speaking history, the guide (script, safety notes), distress flags and
-alerts, pause signals, the roster, members' answers (other than one's own, or group answers the
+alerts with their follow-up, pause signals, the roster, members' answers (other than one's own, or group answers the
 facilitator shared), private answers (never anyone else's), card senders (unless named), listeners'
 notes, pending and returned cards, names on the display while names are off.
 """
@@ -249,6 +249,7 @@ class Recorder:
 def run_session(s) -> tuple[Recorder, dict]:
     fac, ids, rec = s["fac"], s["ids"], Recorder(s["clients"])
     kinds_run: dict[str, int] = {}
+    followed_up: list[int] = []
     people = list(NAMES)
 
     def f(type_: str, **args) -> dict:
@@ -309,6 +310,12 @@ def run_session(s) -> tuple[Recorder, dict]:
                     assert act("fac", "hide")["ok"]
                     assert act("fac", "reveal", field=fid, member=ids["cyd"])["ok"]
                     assert act("fac", "unshare", field=fid, member=ids["cyd"])["ok"]
+            # Ana's 9 with her own word (no family: possible distress) raised a private alert; it is followed up
+            for alert in [a for a in facilitator_view()["alerts"] if a["followup"] == "new"]:
+                refused = rec.emit("ana", "command", {"type": "alert_followup", "alert": alert["id"], "followup": "seen"})
+                assert refused["ok"] is False
+                assert f("alert_followup", alert=alert["id"], followup="spoke_with_them")["ok"]
+                followed_up.append(alert["id"])
             assert act("cyd", "delete_answers")["ok"]
             assert act("fac", "close")["ok"]
         elif kind == "round":
@@ -369,6 +376,7 @@ def run_session(s) -> tuple[Recorder, dict]:
         everyone_syncs()
     assert f("plan_stop")["ok"]
     everyone_syncs()
+    assert followed_up, "no check-in alert was raised and followed up"
     return rec, kinds_run
 
 
@@ -390,6 +398,8 @@ def value_leaks(audience_key: str, payload_text: str, show_names: bool) -> list[
             leaks.append(f"{tag} of {who} to the {audience_key} participant")
         elif tag in OWN_ONLY and who != audience_key and audience_key != "display":
             leaks.append(f"{tag} of {who} to {audience_key}")
+    if "spoke_with_them" in payload_text or "followup" in payload_text:  # alerts' follow-up: facilitators only
+        leaks.append("an alert's follow-up")
     if "Let's start the way we always do" in payload_text:  # check-in guide script
         leaks.append("check-in guide script")
     if audience_key == "display" and not show_names:
@@ -460,3 +470,7 @@ def test_the_checker_catches_leaks():
     assert value_leaks("ben", canary("PRIV", "ana"), False) == ["PRIV of ana to ben"]
     assert value_leaks("ana", canary("PRIV", "ana"), False) == []
     assert value_leaks("display", "Anouk", False) and not value_leaks("display", "Anouk", True)
+    assert value_leaks("ana", '{"followup": "spoke_with_them"}', False) == ["an alert's follow-up"]
+    found = []
+    check({"version": 1, "alerts": [{"id": 1, "followup": "seen"}]}, PARTICIPANT_VIEW, "view", "participant", found)
+    assert found == ["view.alerts"]
