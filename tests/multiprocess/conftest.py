@@ -160,12 +160,17 @@ class Sock:
                          auth=auth, wait_timeout=10)
         return self
 
-    def wait(self, event: str, check=lambda data: True, timeout: float = 10.0):
-        """The first received `event` (oldest first) whose data passes `check`."""
+    def mark(self) -> int:
+        """How many events have arrived so far: `wait(..., after=mark)` then looks only at newer ones."""
+        with self.cond:
+            return len(self.events)
+
+    def wait(self, event: str, check=lambda data: True, timeout: float = 10.0, after: int = 0):
+        """The first received `event` (oldest first, from the `after`-th on) whose data passes `check`."""
         deadline = time.time() + timeout
         with self.cond:
             while True:
-                for name, data in self.events:
+                for name, data in self.events[after:]:
                     if name == event and check(data):
                         return data
                 left = deadline - time.time()
