@@ -53,7 +53,8 @@ class Replay:
         runs = list(self.runs)
         if self.state.get("item") and self.state["item"]["kind"] == "round":
             runs.append({"kind": "round", "state": self.state["activity"]})
-        options = {"distress_threshold": self.group.distress_threshold, "history": plan.airtime_history(runs)}
+        options = {"distress_threshold": self.group.distress_threshold, "history": plan.airtime_history(runs),
+                   "distress_families": catalogue.library().distress_families()}
         return {"type": "plan_go", "index": index, "actor": self.actor, "activity_def": activity,
                 "brief": plan.brief(activity, catalogue.emotions()), "seed": self.rng.randrange(2**31),
                 "options": options}
