@@ -20,6 +20,8 @@ MESSAGE_MAX = 500
 NOTE_MAX = 200
 DEFAULT_PAUSE_NOTE = "Let's take a short pause together. Breathe, stretch, look around the room."
 OPEN_SIGNALS_KEPT = 200
+BACKCHANNEL_NOTE_MAX = 500  # characters in one note between facilitators
+BACKCHANNEL_KEPT = 200  # notes a session holds; more are refused, none is dropped
 
 
 def new_state() -> dict:
@@ -32,6 +34,7 @@ def new_state() -> dict:
         "passes": [],  # member ids who passed on the current message
         "signals": [],  # private "I need a pause" signals; facilitators only
         "next_signal": 1,
+        "backchannel": [],  # notes between co-facilitators; facilitators only
     }
 
 
@@ -120,6 +123,26 @@ def ack_signal(state: dict, command: dict, now: float) -> list[dict]:
     raise Rejected("That signal is no longer there.")
 
 
+def backchannel_note(state: dict, command: dict, now: float) -> list[dict]:
+    """A note from one facilitator to the others. It is in the facilitators' view only. The hub gives
+    the writer's name (`name`) and cleans the text; a client cannot set either through a plain command."""
+    _require(command, "facilitator")
+    name = command.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise Rejected("Send notes from the console's Between facilitators panel.")
+    text = _text(command, "text", BACKCHANNEL_NOTE_MAX)
+    if not text:
+        raise Rejected("Please write a note first.")
+    notes = state.get("backchannel", [])
+    if len(notes) >= BACKCHANNEL_KEPT:
+        raise Rejected(f"This session already holds {BACKCHANNEL_KEPT} notes between facilitators, the most it "
+                       "keeps. Please talk at the break.")
+    note_id = notes[-1]["id"] + 1 if notes else 1
+    state["backchannel"] = [*notes, {"id": note_id, "by": command["actor"]["id"], "name": name.strip(),
+                                     "text": text, "at": now}]
+    return []
+
+
 def show_names(state: dict, command: dict, now: float) -> list[dict]:
     _require(command, "facilitator")
     state["show_names"] = bool(command.get("on"))
@@ -176,6 +199,7 @@ COMMANDS = {
     "pause_signal": pause_signal,
     "ack_signal": ack_signal,
     "show_names": show_names,
+    "backchannel_note": backchannel_note,
     "member_join": member_join,
     "member_leave": member_leave,
     "erase_member": erase_member,
@@ -204,6 +228,7 @@ def facilitator_view(state: dict) -> dict:
         "members": state["members"],
         "passes": state["passes"],
         "signals": [s for s in state["signals"] if s["ack_at"] is None],
+        "backchannel": state.get("backchannel", []),  # facilitators only: never in the two views below
     }
 
 

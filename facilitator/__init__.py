@@ -4,4 +4,4 @@ from flask import Blueprint
 bp = Blueprint("facilitator", __name__, template_folder="templates", static_folder="static",
                static_url_path="/static/facilitator")
 
-from . import events, member_events, routes  # noqa: E402,F401
+from . import backchannel_events, events, member_events, routes  # noqa: E402,F401

@@ -6,7 +6,8 @@ EVERYTHING the participants' and the display's Socket.IO clients receive (events
 Facilitator-only: airtime and speaking history, the guide (script, safety notes), distress flags and
 alerts with their follow-up, pause signals, the roster, members' answers (other than one's own, or group answers the
 facilitator shared), private answers (never anyone else's), card senders (unless named), listeners'
-notes, pending and returned cards, names on the display while names are off.
+notes, pending and returned cards, names on the display while names are off, notes between facilitators
+(the back-channel).
 """
 from __future__ import annotations
 
@@ -277,6 +278,11 @@ def run_session(s) -> tuple[Recorder, dict]:
     assert rec.emit("ana", "command", {"type": "pause_signal"})["ok"]
     signal = facilitator_view()["frame"]["signals"][0]["id"]
     assert f("ack_signal", signal=signal, note=canary("ACKNOTE", "ana"))["ok"]
+    assert fac.emit("backchannel", {"text": canary("BACKCHANNEL", "fac")}, callback=True)["ok"]
+    rec.drain()
+    assert rec.emit("ana", "backchannel", {"text": canary("BACKCHANNEL", "ana")})["ok"] is False
+    assert rec.emit("ana", "command", {"type": "backchannel_note", "text": canary("BACKCHANNEL", "ana")})["ok"] is False
+    assert canary("BACKCHANNEL", "fac") in json.dumps(facilitator_view()["frame"]["backchannel"])
     assert f("show_names", on=True)["ok"]
     assert f("show_names", on=False)["ok"]
     assert f("set_phase", to="paused", note="A short pause")["ok"]
@@ -373,6 +379,9 @@ def run_session(s) -> tuple[Recorder, dict]:
             assert f("show_names", on=True)["ok"]
             assert f("show_names", on=False)["ok"]
             assert act("fac", "hide")["ok"]
+        if index == 0:  # a note while an activity runs: every view after it would carry it if it leaked
+            assert fac.emit("backchannel", {"text": canary("BACKCHANNEL", "run")}, callback=True)["ok"]
+            rec.drain()
         everyone_syncs()
     assert f("plan_stop")["ok"]
     everyone_syncs()
@@ -382,6 +391,7 @@ def run_session(s) -> tuple[Recorder, dict]:
 
 # ---- value rules: who may ever see which canary ----------------------------------------------------
 
+FACILITATORS_ONLY = ("BACKCHANNEL",)  # no participant and no display, ever
 OWN_ONLY = ("PRIV", "FACS", "ACKNOTE", "LISTENNOTE", "CARDRETURNED", "CARDPENDING", "RETURNNOTE")
 NEVER_ON_DISPLAY = (*OWN_ONLY, "OBSNOTE", "LOOPWORD")
 CANARY = re.compile(r"([A-Z]+)CANARY([a-z]+)")
@@ -392,6 +402,8 @@ def value_leaks(audience_key: str, payload_text: str, show_names: bool) -> list[
     for tag, who in CANARY.findall(payload_text):
         if tag in ("GUIDESAY", "GUIDESAFETY"):
             leaks.append(f"facilitator guide text ({tag})")
+        elif tag in FACILITATORS_ONLY:
+            leaks.append(f"{tag} of {who} (facilitators only) to {audience_key}")
         elif audience_key == "display" and tag in NEVER_ON_DISPLAY:
             leaks.append(f"{tag} of {who} on the display")
         elif audience_key in ("waiting", "other_session"):
@@ -469,6 +481,11 @@ def test_the_checker_catches_leaks():
     assert found == ["view.frame.signals", "view.activity.item.guide", "view.activity.view.airtime"]
     assert value_leaks("ben", canary("PRIV", "ana"), False) == ["PRIV of ana to ben"]
     assert value_leaks("ana", canary("PRIV", "ana"), False) == []
+    assert value_leaks("ana", canary("BACKCHANNEL", "fac"), False) == ["BACKCHANNEL of fac (facilitators only) to ana"]
+    assert value_leaks("display", canary("BACKCHANNEL", "run"), True)
+    found = []
+    check({"phase": "running", "backchannel": []}, DISPLAY_VIEW["frame"], "frame", "display", found)
+    assert found == ["frame.backchannel"]
     assert value_leaks("display", "Anouk", False) and not value_leaks("display", "Anouk", True)
     assert value_leaks("ana", '{"followup": "spoke_with_them"}', False) == ["an alert's follow-up"]
     found = []
