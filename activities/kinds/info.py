@@ -9,7 +9,6 @@ State (``kind: "info"``)::
 """
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from activities.kinds import (
@@ -17,7 +16,6 @@ from activities.kinds import (
     Effect,
     KindEngine,
     Options,
-    Record,
     State,
     Summary,
     View,
@@ -27,7 +25,7 @@ from activities.kinds import (
     int_arg,
     require_facilitator,
 )
-from activities.kinds.shared_records import empty_record, fact, forget_member, summary_of
+from activities.kinds.shared_records import erase_name_only, fact, no_record, summary_of
 from activities.schema import InfoSettings
 
 
@@ -82,20 +80,10 @@ def display_view(state: State, show_names: bool) -> View:
 # ---- the data it owns: only who took part (nobody writes anything on an info card) --------------
 
 
-def erase_member(state: State, member_id: str) -> State:
-    new = copy.deepcopy(state)
-    forget_member(new, member_id)
-    return new
-
-
-def member_record(state: State, member_id: str) -> Record:
-    return empty_record()
-
-
 def summary(state: State) -> Summary:
     return summary_of("info", facts=[fact("Sections", len(state.get("sections", []))),
                                      fact("Taking part", len(state.get("members", {})))])
 
 
 ENGINE = KindEngine("info", start, apply, facilitator_view, participant_view, display_view,
-                    erase_member=erase_member, member_record=member_record, summary=summary)
+                    erase_member=erase_name_only, member_record=no_record, summary=summary)

@@ -17,7 +17,6 @@ State (``kind: "pacer"``)::
 """
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from activities.kinds import (
@@ -25,7 +24,6 @@ from activities.kinds import (
     Effect,
     KindEngine,
     Options,
-    Record,
     Rejected,
     State,
     Summary,
@@ -35,7 +33,7 @@ from activities.kinds import (
     handle_leave,
     require_facilitator,
 )
-from activities.kinds.shared_records import empty_record, fact, forget_member, summary_of
+from activities.kinds.shared_records import erase_name_only, fact, no_record, summary_of
 from activities.schema import PacerSettings
 
 
@@ -155,20 +153,10 @@ def display_view(state: State, show_names: bool) -> View:
 # ---- the data it owns: only who took part (nobody writes anything in a pacer) -------------------
 
 
-def erase_member(state: State, member_id: str) -> State:
-    new = copy.deepcopy(state)
-    forget_member(new, member_id)
-    return new
-
-
-def member_record(state: State, member_id: str) -> Record:
-    return empty_record()
-
-
 def summary(state: State) -> Summary:
     exercise = "Breathing" if state.get("mode") == "breathing" else "5-4-3-2-1 senses"
     return summary_of("pacer", facts=[fact("Exercise", exercise), fact("Taking part", len(state.get("members", {})))])
 
 
 ENGINE = KindEngine("pacer", start, apply, facilitator_view, participant_view, display_view,
-                    erase_member=erase_member, member_record=member_record, summary=summary)
+                    erase_member=erase_name_only, member_record=no_record, summary=summary)

@@ -2,6 +2,7 @@
 docs/ENGINE_CONTRACT.md, "Each kind owns its data")."""
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from activities.kinds import State, Summary
@@ -12,6 +13,18 @@ PRIVATE, FACILITATORS, PEOPLE, GROUP = "private", "facilitators", "people", "gro
 def forget_member(state: State, member_id: str) -> None:
     """Drop a member's entry (their name) from a copy being erased; other keys are the kind's own."""
     state.get("members", {}).pop(member_id, None)
+
+
+def erase_name_only(state: State, member_id: str) -> State:
+    """``erase_member`` for a kind where nobody writes anything (a pacer, an info card): only the name goes."""
+    new = copy.deepcopy(state)
+    forget_member(new, member_id)
+    return new
+
+
+def no_record(state: State, member_id: str) -> dict[str, list]:
+    """``member_record`` for a kind where nobody writes anything."""
+    return empty_record()
 
 
 def member_name(state: State, member_id: str | None, unknown: str = "Someone who left") -> str:
