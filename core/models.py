@@ -104,6 +104,11 @@ class Group(Base):
     members_straight_in: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # The second retention clock: who attended when (attendance, and later the notes) is kept this long.
     record_retention_years: Mapped[int] = mapped_column(Integer, default=7, server_default="7")
+    # The clinical record (core/clinical_models.py): the members' note format, whether members see their own
+    # measure trends on their page, and what facilitators do when a measure's risk item is answered.
+    note_format: Mapped[str] = mapped_column(String(8), default="dap", server_default="dap")
+    members_see_trends: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    safety_procedure: Mapped[str] = mapped_column(Text, default="", server_default="")  # empty: ours
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     members: Mapped[list[GroupMember]] = relationship(back_populates="group", passive_deletes=True)
@@ -117,7 +122,8 @@ class GroupMember(Base):
 
     group_id: Mapped[int] = mapped_column(ForeignKey("group.id", **FK), primary_key=True)
     facilitator_id: Mapped[int] = mapped_column(ForeignKey("facilitator.id", **FK), primary_key=True)
-    role: Mapped[str] = mapped_column(String(10), default="co")  # "owner" | "co"
+    # "owner" | "co" | "supervisor" (reads the record and co-signs notes; no live console: core/auth.py)
+    role: Mapped[str] = mapped_column(String(10), default="co")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     group: Mapped[Group] = relationship(back_populates="members")
@@ -255,4 +261,5 @@ class AuditEvent(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
 
 
-from core import member_models  # noqa: E402,F401  (Member and the other roster tables, registered on Base)
+# The roster tables (Member...) and the clinical record (measure results, notes), registered on Base.
+from core import clinical_models, member_models  # noqa: E402,F401
