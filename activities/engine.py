@@ -30,6 +30,7 @@ from activities.kinds import (
 from activities.kinds import cards as cards_kind
 from activities.kinds import form as form_kind
 from activities.kinds import info as info_kind
+from activities.kinds import measure as measure_kind
 from activities.kinds import pacer as pacer_kind
 from activities.kinds import pairs as pairs_kind
 from activities.kinds import round as round_kind
@@ -68,6 +69,7 @@ KINDS: dict[str, KindEngine] = _registry(
     info_kind.ENGINE,
     pairs_kind.ENGINE,
     cards_kind.ENGINE,
+    measure_kind.ENGINE,
 )
 
 
@@ -76,7 +78,8 @@ def start(activity: Activity, members: list[dict[str, Any]], now: float, seed: i
     """A fresh state for ``activity`` (a parsed schema Activity) with these members.
 
     ``options`` carries hub-provided settings: ``distress_threshold`` (form, int 0-10, default 8) and
-    ``history`` ({member id: seconds spoken before}, for a progressive round).
+    ``history`` ({member id: seconds spoken before}, for a progressive round) and ``previous_totals``
+    ({member id: {instrument id: total}}, a measure's "last time").
     """
     engine = KINDS.get(activity.kind)
     if engine is None:

@@ -143,6 +143,12 @@ class CardsSettings(Strict):
     max_chars: Annotated[int, Field(ge=40, le=1000)] = 400
 
 
+class MeasureSettings(Strict):
+    """A scored questionnaire: which instrument (activities/measures/<id>.yaml, checked by the library)."""
+
+    instrument: Annotated[str, Field(pattern=SLUG.pattern, max_length=40)]
+
+
 SETTINGS: dict[str, type[Strict]] = {
     "round": RoundSettings,
     "form": FormSettings,
@@ -150,6 +156,7 @@ SETTINGS: dict[str, type[Strict]] = {
     "info": InfoSettings,
     "pairs": PairsSettings,
     "cards": CardsSettings,
+    "measure": MeasureSettings,
 }
 
 
@@ -210,8 +217,14 @@ class CardsActivity(ActivityBase):
     settings: CardsSettings
 
 
+class MeasureActivity(ActivityBase):
+    kind: Literal["measure"]
+    settings: MeasureSettings
+
+
 Activity = Annotated[
-    RoundActivity | FormActivity | PacerActivity | InfoActivity | PairsActivity | CardsActivity,
+    RoundActivity | FormActivity | PacerActivity | InfoActivity | PairsActivity | CardsActivity
+    | MeasureActivity,
     Field(discriminator="kind"),
 ]
 ActivityAdapter: TypeAdapter[Activity] = TypeAdapter(Activity)

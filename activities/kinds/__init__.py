@@ -1,6 +1,6 @@
 """Shared kit for the per-kind activity engines: rejections, commands, members, argument checks.
 
-Each kind module (round, form, pacer, info, pairs, cards) exposes ``ENGINE``, a :class:`KindEngine`. Its ``apply``
+Each kind module (round, form, pacer, info, pairs, cards, measure) exposes ``ENGINE``, a :class:`KindEngine`. Its ``apply``
 receives a private deep copy of the state plus a parsed :class:`Command`, changes the copy in place
 and returns the effects it decided. ``activities.engine`` owns that copy, so a kind cannot mutate the
 caller's state, and a rejection raised halfway leaves nothing half-applied.
@@ -28,6 +28,8 @@ PARTICIPANT = "participant"
 MAX_MEMBER_ID = 64
 MAX_MEMBER_NAME = 80
 DEFAULT_DISTRESS_THRESHOLD = 8
+OPTION_KEYS = ("distress_threshold", "history", "distress_families", "previous_totals")
+MAX_TOTAL = 1000
 
 
 class Rejected(Exception):
@@ -82,20 +84,22 @@ class Options:
     distress_threshold: int = DEFAULT_DISTRESS_THRESHOLD
     history: Mapping[str, float] = field(default_factory=dict)
     distress_families: Mapping[str, str] = field(default_factory=dict)  # {family id: weight} (form_distress)
+    previous_totals: Mapping[str, Mapping[str, int]] = field(default_factory=dict)  # {member: {instrument: total}}
 
     @classmethod
     def parse(cls, raw: Mapping[str, Any] | None) -> Options:
         raw = {} if raw is None else raw
         if not isinstance(raw, Mapping):
             raise Rejected("Start options must be a mapping.")
-        unknown = sorted(str(key) for key in raw if key not in ("distress_threshold", "history", "distress_families"))
+        unknown = sorted(str(key) for key in raw if key not in OPTION_KEYS)
         if unknown:
             raise Rejected(f"Unknown start option: {unknown[0]}.")
         threshold = raw.get("distress_threshold", DEFAULT_DISTRESS_THRESHOLD)
         if not is_int(threshold) or not 0 <= threshold <= 10:
             raise Rejected("The distress threshold must be a whole number from 0 to 10.")
         return cls(threshold, _parse_history(raw.get("history", {})),
-                   _parse_families(raw.get("distress_families", {})))
+                   _parse_families(raw.get("distress_families", {})),
+                   _parse_previous_totals(raw.get("previous_totals", {})))
 
 
 @dataclass(frozen=True)
@@ -131,6 +135,22 @@ def _parse_history(raw: object) -> dict[str, float]:
             raise Rejected("The speaking history must map member ids to seconds.")
         history[member_id] = float(seconds)
     return history
+
+
+def _parse_previous_totals(raw: object) -> dict[str, dict[str, int]]:
+    """{member id: {instrument id: total}}: each member's last total before this session (measures)."""
+    reason = "The previous totals must map member ids to {questionnaire id: whole number from 0 to 1000}."
+    if not isinstance(raw, Mapping):
+        raise Rejected(reason)
+    totals: dict[str, dict[str, int]] = {}
+    for member_id, by_instrument in raw.items():
+        if not isinstance(member_id, str) or not isinstance(by_instrument, Mapping):
+            raise Rejected(reason)
+        for key, total in by_instrument.items():
+            if not isinstance(key, str) or not is_int(total) or not 0 <= total <= MAX_TOTAL:
+                raise Rejected(reason)
+        totals[member_id] = dict(by_instrument)
+    return totals
 
 
 def _parse_families(raw: object) -> dict[str, str]:
