@@ -12,6 +12,7 @@ from activities import plan
 from activities.engine import Rejected
 from activities.library import Library, load_library
 from activities.schema import ActivityAdapter
+from core import measure_store
 from core.activity_models import ActivityRun, CustomActivity
 from core.extensions import db
 from core.models import Facilitator, Group, GroupSession
@@ -100,5 +101,7 @@ def prepare(gs: GroupSession, state: dict, command: dict) -> dict:
     group = db.session.get(Group, gs.group_id)
     options = {"distress_threshold": group.distress_threshold, "history": _history(gs.id, state),
                "distress_families": library().distress_families()}
+    if activity.kind == "measure":  # each member's last total, for "last time" and the feedback drop flag
+        options["previous_totals"] = measure_store.previous_totals(gs, state)
     return {**command, "activity_def": activity, "brief": plan.brief(activity, emotions()),
             "seed": secrets.randbelow(2**31), "options": options}

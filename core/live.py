@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 
 from activities.engine import Rejected
 from activities.plan import ensure_plan_keys
-from core import catalogue, views
+from core import catalogue, measure_store, views
 from core.activity_models import ActivityRun
 from core.extensions import db, socketio
 from core.models import CommandReceipt, GroupSession, LiveState, utcnow
@@ -84,13 +84,26 @@ def execute(session: GroupSession, command: dict, key: str | None = None) -> dic
                 s.rollback()
                 continue
             _archive(s, session, effects)
+            measure_store.store(s, session, effects, prepared.get("actor"))
             ack = {"ok": True, "version": version + 1}
             if key:
                 s.add(CommandReceipt(session_id=session.id, key=key, ack=ack))
         broadcast(session, new_state, version + 1, effects)
+        _hand_over_before(session, prepared, new_state)
         return ack
     log.warning("live: gave up after %d concurrent-write retries (session %s)", MAX_RETRIES, session.id)
     return {"ok": False, "error": "The session is busy. Please try again."}
+
+
+def _hand_over_before(session: GroupSession, command: dict, state: dict) -> None:
+    """When a measure step starts, or someone arrives during one, the answers members gave on their own
+    page before the session go into it (each once: the activity then holds their answers)."""
+    if command.get("type") not in ("plan_go", "member_join") or (state.get("activity") or {}).get("kind") != "measure":
+        return
+    for before in measure_store.before_commands(session, state):
+        ack = execute(session, before)
+        if not ack.get("ok"):
+            log.warning("live: an answer given before the session was refused (session %s)", session.id)
 
 
 def _archive(s, session: GroupSession, effects: list[dict]) -> None:

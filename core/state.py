@@ -43,6 +43,21 @@ def _erase_in_activity(state: dict, member_id: str, now: float) -> None:
             plan.sync_member(state, "member_join", dict(member), now)
 
 
+def _record_alert(state: dict, command: dict, now: float) -> tuple[dict, list[dict]]:
+    """Keep one alert the hub raises outside an activity (any phase): only the system may send it. The
+    member may not be in the session yet, so the alert carries the name it was raised with."""
+    if command["actor"]["role"] != "system" or not isinstance(command.get("effect"), dict):
+        raise Rejected("Not allowed.")
+    effect = command["effect"]
+    new = copy.deepcopy(state)
+    effects = alerts.record(new, [effect], now)
+    entry = next((a for a in new.get("alerts", []) if a["id"] == effects[0].get("alert")), None)
+    if entry is not None:
+        entry["name"] = entry["name"] or str(effect.get("name") or "")[:80]
+        entry["activity"] = entry["activity"] or "Answered before the session"
+    return new, [{**e, "name": effect.get("name")} for e in effects]
+
+
 def dispatch(state: dict, command: dict, now: float) -> tuple[dict, list[dict]]:
     """Route a command to the engine that owns it; engines are pure and raise Rejected."""
     kind = command.get("type")
@@ -51,6 +66,8 @@ def dispatch(state: dict, command: dict, now: float) -> tuple[dict, list[dict]]:
     if kind == "alert_followup":  # also after the session ended: a follow-up often comes later
         new = copy.deepcopy(state)
         return new, alerts.set_followup(new, command, now)
+    if kind == "record_alert":  # a risk answer a member gave on their own page (core/measure_store.py)
+        return _record_alert(state, command, now)
     if state["phase"] == "ended":
         raise Rejected("This session has ended.")
     new = copy.deepcopy(state)
@@ -70,7 +87,10 @@ def dispatch(state: dict, command: dict, now: float) -> tuple[dict, list[dict]]:
         if not isinstance(action, str):
             raise Rejected("The request does not say what to do.")
         args = command.get("args") or {}
-        effects = alerts.record(new, plan.act(new, {**args, "type": action, "actor": command["actor"]}, now), now)
+        effects = plan.act(new, {**args, "type": action, "actor": command["actor"]}, now)
+        if args.get("source") == "before":  # its alert was raised when the member gave the answer
+            effects = [e for e in effects if e.get("type") != "alert"]
+        effects = alerts.record(new, effects, now)
     else:
         raise Rejected("Unknown command.")
     return new, effects
