@@ -25,7 +25,7 @@ from facilitator.accounts import (
     mark_login,
     redeem,
 )
-from facilitator.forms import AccountForm, ActionForm, GroupForm, LoginForm, SessionForm
+from facilitator.forms import AccountForm, ActionForm, GroupForm, LoginForm, RecordSettingsForm, SessionForm
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +102,8 @@ def logout():
 @bp.route("/groups")
 @login_required
 def dashboard():
-    return render_template("facilitator/dashboard.html", groups=ops.groups_of(current_user), form=GroupForm())
+    return render_template("facilitator/dashboard.html", groups=ops.groups_of(current_user), form=GroupForm(),
+                           supervised=ops.supervised_by(current_user))
 
 
 @bp.post("/groups")
@@ -110,7 +111,8 @@ def dashboard():
 def create_group():
     form = GroupForm()
     if not form.validate_on_submit():
-        return render_template("facilitator/dashboard.html", groups=ops.groups_of(current_user), form=form), 400
+        return render_template("facilitator/dashboard.html", groups=ops.groups_of(current_user), form=form,
+                               supervised=ops.supervised_by(current_user)), 400
     g = ops.create_group(current_user, form.name.data, form.description.data, form.agreements.data,
                          form.retention_days.data)
     ops.update_group(g, distress_threshold=form.distress_threshold.data, crisis_text=form.crisis_text.data)
@@ -126,7 +128,9 @@ def group(group_id: int):
     return render_template("facilitator/group.html", group=g, sessions=ops.sessions_of(g),
                            facilitators=ops.facilitators_of(g), session_form=SessionForm(), edit_form=edit,
                            action=ActionForm(), invite_link=session.pop("invite_link", None),
+                           supervisor_link=session.pop("supervisor_link", None),
                            is_owner=team.is_owner(g, current_user.id),
+                           record_form=RecordSettingsForm(obj=g),
                            member_count=len(members.of_group(g, include_left=False)))
 
 
@@ -163,16 +167,36 @@ def invite(group_id: int):
     return redirect(url_for("facilitator.group", group_id=g.id) + "#facilitators")
 
 
+@bp.post("/groups/<int:group_id>/supervisor-invites", endpoint="supervisor_invite")
+@login_required
+def supervisor_invite(group_id: int):
+    """The owner invites a supervisor: they read the record and co-sign notes, nothing live."""
+    g = team.owned_group_or_403(group_id)
+    if ActionForm().validate_on_submit():
+        token = create_invite(g, current_user, supervisor=True)
+        session["supervisor_link"] = links.external("facilitator.join_group", token=token)
+    return redirect(url_for("facilitator.group", group_id=g.id) + "#facilitators")
+
+
+def _as_words(role: str) -> str:
+    return "the supervisor" if role == "supervisor" else "a co-facilitator"
+
+
+def _landing(group_id: int, role: str) -> str:
+    """A supervisor lands on the group's record (they have no group page); others on the group."""
+    return url_for("facilitator.group_notes" if role == "supervisor" else "facilitator.group", group_id=group_id)
+
+
 @bp.route("/invite/<token>", methods=["GET", "POST"])
 def join_group(token: str):
-    """A co-facilitator invitation: sign in (or create an account), then join the group."""
-    if redeem("invite", token) is None:
+    """A co-facilitator's or supervisor's invitation: sign in (or create an account), then join the group."""
+    if redeem("invite", token) is None and redeem("invite_sup", token) is None:
         return render_template("facilitator/invite_used.html"), 410
     form = AccountForm()
     if request.method == "POST" and ActionForm().validate_on_submit() and current_user.is_authenticated:
-        g = accept_invite(token, current_user)
-        flash(f"You are now a co-facilitator of {g.name}.", "ok")
-        return redirect(url_for("facilitator.group", group_id=g.id))
+        g, role = accept_invite(token, current_user)
+        flash(f"You are now {_as_words(role)} of {g.name}.", "ok")
+        return redirect(_landing(g.id, role))
     if not current_user.is_authenticated and form.validate_on_submit():
         try:
             f = create_account(form.name.data, form.email.data, form.password.data)
@@ -180,9 +204,9 @@ def join_group(token: str):
             flash(str(exc), "error")
         else:
             _start_login(f)
-            g = accept_invite(token, f)
-            flash(f"Welcome. You are now a co-facilitator of {g.name}.", "ok")
-            return redirect(url_for("facilitator.group", group_id=g.id))
+            g, role = accept_invite(token, f)
+            flash(f"Welcome. You are now {_as_words(role)} of {g.name}.", "ok")
+            return redirect(_landing(g.id, role))
     return render_template("facilitator/invite.html", form=form, action=ActionForm(), token=token)
 
 
@@ -213,4 +237,4 @@ def display(token: str):
                            host=urlsplit(links.join_url(gs)).netloc)
 
 
-from facilitator import console_routes, member_routes, privacy_routes  # noqa: E402,F401  (register their routes)
+from facilitator import console_routes, member_routes, privacy_routes, trends_routes  # noqa: E402,F401  (register their routes)
