@@ -86,6 +86,15 @@ def _meets_regularly(member: Member) -> bool:
     return schedule is not None and schedule.active
 
 
+def own_trends(member: Member) -> list[dict] | None:
+    """The member's own questionnaire charts, when their group shows members their trends; else None."""
+    from core import trend_svg, trends
+
+    if not member.group.members_see_trends:
+        return None
+    return trend_svg.member_blocks(trends.member_series(member), prefix="my-trend")
+
+
 def render_home(member: Member, *, error: str | None = None, kind: str | None = None,
                 values: dict | None = None, status: int = 200):
     """The page; after a refused practice entry, with the reason next to that form and its words kept."""
@@ -97,6 +106,7 @@ def render_home(member: Member, *, error: str | None = None, kind: str | None = 
               for gs, _p in attended(member)]
     return render_template(
         "participant/member_home.html", member=member, next_session=upcoming(member), sheets=sheets,
+        trends=own_trends(member),
         calendar=endpoint_url("participant.member_calendar", public_id=member.public_id) if _meets_regularly(member)
         else None,
         erase=endpoint_url("participant.member_erase", public_id=member.public_id),

@@ -5,13 +5,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.members.conftest import make_member, opened  # noqa: F401  (the members fixtures, shared)
-
 from activities import instruments
 from core.clinical_models import MeasureResult
 from core.extensions import db
 from core.member_models import Attendance
 from core.models import Facilitator, GroupMember, GroupSession
+from tests.members.conftest import make_member, opened  # noqa: F401  (the members fixtures, shared)
 
 START = datetime(2026, 11, 3, 18, 0, tzinfo=UTC)
 
