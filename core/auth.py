@@ -59,14 +59,35 @@ def membership(facilitator_id: int, group_id: int) -> GroupMember | None:
     return db.session.get(GroupMember, (group_id, facilitator_id))
 
 
+RUNS_GROUP = ("owner", "co")  # run sessions, plans, the roster; a supervisor only reads the record
+READS_RECORD = ("owner", "co", "supervisor")
+
+
+def runs_group(facilitator_id: int, group_id: int) -> GroupMember | None:
+    """The membership of someone who runs the group (owner or co-facilitator); None for a supervisor."""
+    m = membership(facilitator_id, group_id)
+    return m if m is not None and m.role in RUNS_GROUP else None
+
+
 def group_or_404(group_id: int) -> Group:
-    """The group, if the current facilitator belongs to it; otherwise 404 (not 403: don't confirm it exists)."""
-    if not current_user.is_authenticated or membership(current_user.id, group_id) is None:
+    """The group, if the current facilitator runs it (owner or co-facilitator); otherwise 404 (not 403:
+    don't confirm it exists). A supervisor gets 404 here too: they only see record_group_or_404's pages."""
+    if not current_user.is_authenticated or runs_group(current_user.id, group_id) is None:
         abort(404)
     group = db.session.get(Group, group_id)
     if group is None:
         abort(404)
     return group
+
+
+def record_group_or_404(group_id: int) -> tuple[Group, str]:
+    """The group and the current facilitator's role in it, for the record pages (notes, and later trends,
+    attendance, exports): owner, co-facilitator or supervisor. 404 for anyone else."""
+    m = membership(current_user.id, group_id) if current_user.is_authenticated else None
+    group = db.session.get(Group, group_id) if m is not None and m.role in READS_RECORD else None
+    if group is None:
+        abort(404)
+    return group, m.role
 
 
 def session_or_404(session_id: int) -> GroupSession:

@@ -2,7 +2,9 @@
 
 Their answers and cards go from every activity they took part in (each kind erases its own data, through
 core.records), then the member row goes, and with it (database cascades) their seats, attendance,
-practice log and shared lines. Open seats are cut first, so nothing more reaches them. The audit log
+practice log, shared lines, measure results and their own session notes (ClinicalNote.member_id). The
+debrief's concerns about them ("concern_m<id>") are removed too, from signed debriefs as well: erasure
+on request is the one change a signed note takes. Open seats are cut first, so nothing more reaches them. The audit log
 keeps that an erasure happened, naming them only as "a member".
 """
 from __future__ import annotations
@@ -12,6 +14,7 @@ import logging
 from sqlalchemy import delete, select, update
 
 from core import audit, live, records, roster
+from core.clinical_models import DEBRIEF_SUBJECT, ClinicalNote
 from core.extensions import db
 from core.member_models import Member
 from core.models import AuditEvent, GroupSession, LiveState, Participant
@@ -24,6 +27,15 @@ def _seats(member: Member) -> list[tuple[Participant, GroupSession]]:
         select(Participant, GroupSession).join(GroupSession).where(Participant.member_id == member.id)
         .order_by(GroupSession.id)
     ).all()]
+
+
+def _forget_concerns(s, group_id: int, member_id: int) -> None:
+    """Drop the debrief sections about this member (signed or not: erasure beats the lock)."""
+    key = f"concern_m{member_id}"
+    for note in s.execute(select(ClinicalNote).where(ClinicalNote.group_id == group_id,
+                                                     ClinicalNote.subject == DEBRIEF_SUBJECT)).scalars():
+        if key in note.sections:
+            note.sections = {k: v for k, v in note.sections.items() if k != key}
 
 
 def erase_member(member: Member, *, actor: str, actor_id: int | None = None) -> int:
@@ -45,6 +57,7 @@ def erase_member(member: Member, *, actor: str, actor_id: int | None = None) -> 
         cache.forget(gs.id)
     seat_refs = [f"participant:{p.id}" for p, _gs in seats]
     with db.transaction() as s:
+        _forget_concerns(s, group_id, member_id)
         s.execute(delete(Member).where(Member.id == member_id))
         in_group = AuditEvent.group_id == group_id
         s.execute(update(AuditEvent).where(in_group, AuditEvent.target == f"member:{member_id}").values(target="member"))

@@ -5,7 +5,7 @@ purge removes participants (names, credentials, connections), the live state doc
 signals, cards), archived activity runs, idempotency receipts and lines members shared; and members'
 practice-log entries older than it. What stays: the session's title, date and plan, and the
 attendance record. The record clock (Group.record_retention_years, 7 by default, as records law
-asks): attendance of sessions that ended before it, and members who left before it with no attendance
+asks): attendance, session notes and measure results of sessions that ended before it, and members who left before it with no attendance
 left. Erasure on request (core/member_erasure.py) removes both for one member at once.
 Erasure on demand removes the session (or the whole group) outright. The database's foreign-key
 cascades do the fan-out, so nothing is left behind on SQLite or PostgreSQL. The audit events stay as
@@ -22,6 +22,7 @@ from sqlalchemy import delete, select, update
 
 from core import audit, live
 from core.activity_models import ActivityRun
+from core.clinical_models import ClinicalNote, MeasureResult, NoteAddendum
 from core.extensions import db, socketio
 from core.member_models import Attendance, Member, PracticeEntry, ReviewShare
 from core.models import (
@@ -46,9 +47,10 @@ def _erase_session_data(s, session_id: int) -> None:
 
 
 def _purge_groups(s, now: datetime) -> dict[str, int]:
-    """Per group, both clocks: practice-log entries past the content clock; attendance rows of sessions
-    that ended before the record clock; and members who left before it with no attendance left."""
-    counts = {"practice_entries": 0, "attendance": 0, "members": 0}
+    """Per group, both clocks: practice-log entries past the content clock; attendance rows, session notes
+    (with their addenda, by cascade) and measure results of sessions that ended before the record clock;
+    and members who left before it with no attendance left."""
+    counts = {"practice_entries": 0, "attendance": 0, "members": 0, "notes": 0, "measure_results": 0}
     for group_id, days, years in s.execute(select(Group.id, Group.retention_days, Group.record_retention_years)).all():
         members = select(Member.id).where(Member.group_id == group_id)
         counts["practice_entries"] += s.execute(delete(PracticeEntry).where(
@@ -57,6 +59,11 @@ def _purge_groups(s, now: datetime) -> dict[str, int]:
         old_sessions = select(GroupSession.id).where(GroupSession.group_id == group_id,
                                                      GroupSession.ended_at < record_cutoff)
         counts["attendance"] += s.execute(delete(Attendance).where(Attendance.session_id.in_(old_sessions))).rowcount
+        old_notes = select(ClinicalNote.id).where(ClinicalNote.session_id.in_(old_sessions))
+        s.execute(delete(NoteAddendum).where(NoteAddendum.note_id.in_(old_notes)))
+        counts["notes"] += s.execute(delete(ClinicalNote).where(ClinicalNote.session_id.in_(old_sessions))).rowcount
+        counts["measure_results"] += s.execute(delete(MeasureResult).where(
+            MeasureResult.session_id.in_(old_sessions))).rowcount
         gone = s.execute(select(Member.id).where(
             Member.group_id == group_id, Member.status == "left", Member.ended_on < record_cutoff.date(),
             ~Member.id.in_(select(Attendance.member_id)))).scalars().all()

@@ -83,7 +83,7 @@ def _identify(auth_data) -> Caller:
     gs = auth.session_by_public_id(auth_data["session"])
     role = auth_data.get("as")
     if gs is not None and role == "facilitator":
-        if current_user.is_authenticated and auth.membership(current_user.id, gs.group_id):
+        if current_user.is_authenticated and auth.runs_group(current_user.id, gs.group_id):
             return Caller("facilitator", gs, request.sid, facilitator=current_user._get_current_object())
     elif gs is not None and role == "participant":
         p = roster.participant_by_secret(gs, request.cookies.get(participant_cookie(gs.public_id)))
@@ -104,7 +104,7 @@ def current_caller() -> Caller | None:
     gs = db.session.get(GroupSession, conn.session_id)
     if conn.role == "facilitator":
         ok = (current_user.is_authenticated and current_user.id == conn.facilitator_id
-              and auth.membership(conn.facilitator_id, gs.group_id) is not None)
+              and auth.runs_group(conn.facilitator_id, gs.group_id) is not None)
         return Caller("facilitator", gs, request.sid, facilitator=current_user._get_current_object()) if ok else None
     if conn.role == "participant":
         p = db.session.get(Participant, conn.participant_id)

@@ -81,27 +81,38 @@ def complete_setup(token: str, name: str, email: str, password: str) -> Facilita
     return f
 
 
-def create_invite(group: Group, inviter: Facilitator) -> str:
+INVITE_ROLES = {"invite": "co", "invite_sup": "supervisor"}  # OneTimeToken.purpose -> GroupMember.role
+
+
+def create_invite(group: Group, inviter: Facilitator, *, supervisor: bool = False) -> str:
+    """A one-time link that adds whoever opens it as a co-facilitator (or, with supervisor, the supervisor)."""
     token = new_token()
     hours = current_app.config["INVITE_LINK_HOURS"]
     with db.transaction() as s:
-        s.add(OneTimeToken(purpose="invite", token_hash=token_hash(token), group_id=group.id,
-                           created_by=inviter.id, expires_at=utcnow() + timedelta(hours=hours)))
-        audit.record("invite", actor="facilitator", actor_id=inviter.id, group_id=group.id)
+        s.add(OneTimeToken(purpose="invite_sup" if supervisor else "invite", token_hash=token_hash(token),
+                           group_id=group.id, created_by=inviter.id, expires_at=utcnow() + timedelta(hours=hours)))
+        audit.record("invite", actor="facilitator", actor_id=inviter.id, group_id=group.id,
+                     target="supervisor" if supervisor else "")
     return token
 
 
-def accept_invite(token: str, facilitator: Facilitator) -> Group:
+def accept_invite(token: str, facilitator: Facilitator) -> tuple[Group, str]:
+    """Join the group in the invitation's role; someone already in the team keeps the role they have.
+    Returns the group and their role in it."""
     with db.transaction() as s:
-        t = redeem("invite", token)
+        purpose = next((p for p in INVITE_ROLES if redeem(p, token) is not None), None)
+        t = redeem(purpose, token) if purpose else None
         if t is None or t.group_id is None:
             raise AccountError("This invitation has expired or was already used.")
         t.used_at = utcnow()
-        if s.get(GroupMember, (t.group_id, facilitator.id)) is None:
-            s.add(GroupMember(group_id=t.group_id, facilitator_id=facilitator.id, role="co"))
-            audit.record("facilitator_join", actor="facilitator", actor_id=facilitator.id, group_id=t.group_id)
-        group = s.get(Group, t.group_id)
-    return group
+        m = s.get(GroupMember, (t.group_id, facilitator.id))
+        if m is None:
+            m = GroupMember(group_id=t.group_id, facilitator_id=facilitator.id, role=INVITE_ROLES[purpose])
+            s.add(m)
+            audit.record("supervisor_join" if m.role == "supervisor" else "facilitator_join", actor="facilitator",
+                         actor_id=facilitator.id, group_id=t.group_id)
+        group, role = s.get(Group, t.group_id), m.role
+    return group, role
 
 
 def mark_login(f: Facilitator) -> None:

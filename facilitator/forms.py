@@ -8,6 +8,7 @@ from wtforms import (
     EmailField,
     IntegerField,
     PasswordField,
+    SelectField,
     StringField,
     TextAreaField,
 )
@@ -69,3 +70,16 @@ class SessionForm(FlaskForm):
     video_url = StringField("Video call link for remote members (optional)",
                             validators=[Optional(), Length(max=500), URL(require_tld=False, message="Please enter a full https:// link.")])
     auto_admit = BooleanField("Let people in without the waiting room")
+
+
+class RecordSettingsForm(FlaskForm):
+    """The clinical record's settings (the owner's): the members' note format, trends, safety procedure."""
+
+    note_format = SelectField("Format of each member's session note",
+                              choices=[("dap", "DAP (data, assessment, plan)"),
+                                       ("birp", "BIRP (behaviour, intervention, response, plan)"),
+                                       ("soap", "SOAP (subjective, objective, assessment, plan)"),
+                                       ("plain", "Plain (one free text)")])
+    members_see_trends = BooleanField("Members see their own measure trends on their page")
+    safety_procedure = TextAreaField("Safety procedure when a risk item is answered (optional)",
+                                     validators=[Length(max=3000), plain_text(3000, True)])

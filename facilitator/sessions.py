@@ -45,8 +45,18 @@ def facilitators_of(group: Group) -> list[tuple[Facilitator, str]]:
 
 
 def groups_of(facilitator: Facilitator) -> list[Group]:
+    """The groups they run (owner or co-facilitator)."""
     return list(db.session.execute(
-        select(Group).join(GroupMember).where(GroupMember.facilitator_id == facilitator.id).order_by(Group.name)
+        select(Group).join(GroupMember).where(GroupMember.facilitator_id == facilitator.id,
+                                              GroupMember.role.in_(("owner", "co"))).order_by(Group.name)
+    ).scalars())
+
+
+def supervised_by(facilitator: Facilitator) -> list[Group]:
+    """The groups they supervise: they read the record and co-sign notes, nothing live."""
+    return list(db.session.execute(
+        select(Group).join(GroupMember).where(GroupMember.facilitator_id == facilitator.id,
+                                              GroupMember.role == "supervisor").order_by(Group.name)
     ).scalars())
 
 
@@ -140,6 +150,9 @@ def end(gs: GroupSession, actor: Facilitator) -> None:
         gs.status, gs.ended_at = "ended", utcnow()
         audit.record("session_end", session=gs, actor="facilitator", actor_id=actor.id)
     attendance.finalise(gs)
+    from core import notes  # the drafts wait on the notes page; a failure there never blocks the ending
+
+    notes.drafts_after_end(gs)
     socketio.emit("status", {"status": "ended"}, to=live.rooms(gs.id)["participants"])
     from facilitator.series import ensure_next  # a regular schedule makes its next session ready now
 

@@ -53,7 +53,7 @@ def _drop_member(s, group: Group, facilitator_id: int) -> None:
     s.execute(delete(GroupMember).where(GroupMember.group_id == group.id,
                                         GroupMember.facilitator_id == facilitator_id))
     # Invitation links they made and nobody used die with their place in the team.
-    s.execute(delete(OneTimeToken).where(OneTimeToken.group_id == group.id, OneTimeToken.purpose == "invite",
+    s.execute(delete(OneTimeToken).where(OneTimeToken.group_id == group.id, OneTimeToken.purpose.in_(("invite", "invite_sup")),
                                          OneTimeToken.created_by == facilitator_id,
                                          OneTimeToken.used_at.is_(None)))
 
@@ -89,7 +89,7 @@ def transfer(group: Group, owner: Facilitator, facilitator_id: int) -> None:
     with db.transaction() as s:
         new = s.get(GroupMember, (group.id, facilitator_id))
         old = s.get(GroupMember, (group.id, owner.id))
-        if new is None or old is None or old.role != "owner":
+        if new is None or old is None or old.role != "owner" or new.role != "co":
             raise TeamError("Choose one of this group's co-facilitators.")
         old.role, new.role = "co", "owner"
         audit.record("ownership_transfer", actor="facilitator", actor_id=owner.id, group_id=group.id,

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from flask import flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
-from core.auth import group_or_404
+from core.auth import record_group_or_404
 from facilitator import bp, team
 from facilitator.forms import ActionForm
 
@@ -54,7 +54,10 @@ def transfer_ownership(group_id: int):
 @bp.post("/groups/<int:group_id>/leave")
 @login_required
 def leave_group(group_id: int):
-    g = group_or_404(group_id)
+    g, _role = record_group_or_404(group_id)  # a supervisor may leave too
     if _attempt(lambda: team.leave(g, current_user), f"You have left {g.name}."):
         return redirect(url_for("facilitator.dashboard"))
     return _back(g.id)
+
+
+from facilitator import notes_routes  # noqa: E402,F401  (the record pages: notes, settings)
