@@ -12,24 +12,9 @@ from flask import Response, abort, render_template
 from flask_login import current_user, login_required
 
 from core import audit, member_export, members, trend_svg, trends
+from core.auth import record_group_or_404
 from core.extensions import db
 from facilitator import bp
-
-try:
-    from core.auth import record_group_or_404
-except ImportError:  # core.auth gains it with the supervisor role; until then the same rule, kept here
-    from core.auth import membership
-    from core.models import Group
-
-    RECORD_ROLES = ("owner", "co", "supervisor")
-
-    def record_group_or_404(group_id: int) -> tuple[Group, str]:
-        """The group and the current facilitator's role, for an owner, co-facilitator or supervisor; else 404."""
-        m = membership(current_user.id, group_id) if current_user.is_authenticated else None
-        group = db.session.get(Group, group_id) if m is not None and m.role in RECORD_ROLES else None
-        if group is None:
-            abort(404)
-        return group, m.role
 
 log = logging.getLogger(__name__)
 NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
