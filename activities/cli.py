@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from .library import EMOTIONS_PATH, LIBRARY_DIR, Problem, check_paths, expand_paths
+from .library import EMOTIONS_PATH, LIBRARY_DIR, Problem, check_paths, expand_paths, instrument_problems
 
 activities_cli = AppGroup("activities", help="Work with the activity library.")
 
@@ -30,7 +30,7 @@ def _plural(n: int, word: str) -> str:
 @activities_cli.command("check", with_appcontext=False)
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 def check_command(paths: tuple[Path, ...]) -> None:
-    """Validate activity files (default: the whole library and emotions.yaml).
+    """Validate activity files (default: the whole library, emotions.yaml and the measures).
 
     PATHS may be files or directories. Prints one line per problem as `file: field: reason`,
     then a count; exits with status 1 if there is any problem.
@@ -38,6 +38,8 @@ def check_command(paths: tuple[Path, ...]) -> None:
     targets: list[Path] = list(paths) if paths else [LIBRARY_DIR, EMOTIONS_PATH]
     files, _ = expand_paths(targets)
     problems: list[Problem] = check_paths(targets)
+    if not paths:
+        problems = instrument_problems() + problems
     for p in problems:
         click.echo(f"{_display(p.file)}: {p.field}: {p.reason}")
     click.echo(f"{_plural(len(files), 'file')} checked, {_plural(len(problems), 'problem')}")

@@ -4,6 +4,10 @@ Every problem is collected (not just the first) as a `Problem(file, field, reaso
 is a dotted path into the file such as `settings.fields.1.type`. Loading functions raise
 `LibraryError` carrying all problems; `check_paths` returns them for the CLI.
 
+The packaged library also loads the scored measures (`measures/<id>.yaml`, activities/instruments.py):
+a broken instrument stops start-up like a broken activity, and a measure naming an unknown
+instrument is a problem of that activity file.
+
 Files are read by `yaml_reader` (bounded size, depth and node count; no anchors, aliases, tags or
 repeated keys), the same reader that facilitators' uploads go through.
 """
@@ -18,7 +22,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from . import yaml_reader
+from . import instruments, yaml_reader
 from .schema import KINDS, Activity, ActivityAdapter, ActivityBase
 
 __all__ = [
@@ -32,6 +36,7 @@ __all__ = [
     "Problem",
     "check_paths",
     "expand_paths",
+    "instrument_problems",
     "load_emotions",
     "load_file",
     "load_library",
@@ -239,11 +244,41 @@ def _validate_activity(path: Path, data: Any) -> tuple[Activity | None, list[Pro
         activity = ActivityAdapter.validate_python(data)
     except ValidationError as exc:
         problems.extend(_pydantic_problems(name, exc, data))
+    problems.extend(_instrument_problem(name, activity))
     slug = data.get("slug")
     if isinstance(slug, str) and slug.strip() != path.stem:
         problems.append(Problem(name, "slug", f"slug {slug.strip()!r} does not match the file name "
                                               f"{path.name!r} (expected {path.stem!r})"))
     return (activity if not problems else None), problems
+
+
+def _instrument_problem(name: str, activity: Activity | None) -> list[Problem]:
+    """A measure must name a shipped instrument (a broken instrument file is reported by
+    ``instrument_problems``, once, not under every activity that names it)."""
+    if activity is None or activity.kind != "measure":
+        return []
+    try:
+        known = instruments.shipped()
+    except instruments.InstrumentError:
+        return []
+    if activity.settings.instrument in known:
+        return []
+    return [Problem(name, "settings.instrument", f"unknown instrument {activity.settings.instrument!r}; "
+                                                 f"expected one of {', '.join(sorted(known))}")]
+
+
+def instrument_problems(directory: Path = instruments.MEASURES_DIR) -> list[Problem]:
+    """Every problem in the measure files (activities/measures/*.yaml), as library problems."""
+    try:
+        instruments.load(directory)
+    except instruments.InstrumentError as exc:
+        problems = []
+        for line in str(exc).splitlines():
+            file, _, rest = line.partition(": ")
+            field, _, reason = rest.partition(": ")
+            problems.append(Problem(str(directory / file), field or FILE_FIELD, reason or rest))
+        return problems
+    return []
 
 
 def _validate_emotions(path: Path, data: Any) -> tuple[EmotionsFile | None, list[Problem]]:
@@ -319,6 +354,8 @@ def load_library(directory: str | Path = LIBRARY_DIR, *, emotions_path: str | Pa
     if not directory.is_dir():
         raise LibraryError([Problem(str(directory), FILE_FIELD, "not a directory")])
     problems: list[Problem] = []
+    if directory.resolve() == LIBRARY_DIR:  # the packaged library: its instruments must load too
+        problems.extend(instrument_problems())
     activities: list[Activity] = []
     seen: dict[str, Path] = {}
     for path in _activity_files(directory):

@@ -77,7 +77,7 @@ def test_info_views_match_across_audiences():
 
 
 def test_registry_holds_the_live_kinds_and_leaves_room_for_the_rest():
-    assert set(KINDS) == {"round", "form", "pacer", "info", "pairs", "cards"}
+    assert set(KINDS) == {"round", "form", "pacer", "info", "pairs", "cards", "measure"}
     assert all(name == kind_engine.kind for name, kind_engine in KINDS.items())
 
 

@@ -76,6 +76,8 @@ ALLOWED = {
         "kind", "mode", "running", "started_at", "stopped_at", "pattern", "cycles", "cycle_seconds",
         "total_seconds", "ends_at", "senses", "step", "step_started_at", "step_seconds"}),
     **dict.fromkeys([("info", "participant"), ("info", "display")], {"kind", "sections", "reflection", "current"}),
+    ("measure", "participant"): {"kind", "phase", "title", "stem", "items", "mine", "submitted", "passed"},
+    ("measure", "display"): {"kind", "phase", "title", "answered", "present"},
     **PARTNER_ALLOWED,  # pairs and cards: their sequences are in test_engine_properties_partner.py
 }
 

@@ -87,7 +87,15 @@ def cards_state(slug: str = "compassionate-feedback") -> dict:
     return run(state, "show", card="c3")
 
 
+def measure_state() -> dict:
+    state = started("phq-9")
+    state = run(state, "submit", P(BEN), answers={f"q{i}": 1 for i in range(1, 10)})
+    state = run(state, "submit", P("p1"), answers={f"q{i}": 0 for i in range(1, 10)})
+    return run(state, "pass", P("p3"))
+
+
 SCENARIOS: dict[str, Callable[[], dict]] = {
+    "measure": measure_state,
     "form": form_state, "round": round_state, "pairs": pairs_state, "cards": cards_state,
     "pacer": lambda: started("box-breathing"), "info": lambda: started("attachment-patterns"),
 }
@@ -174,6 +182,10 @@ def test_a_record_holds_only_what_the_member_wrote_and_received(kind):
     assert OTHER not in dump(record["received"]) or kind == "cards"  # a group card reaches everyone
     if kind in ("form", "pairs", "cards"):
         assert all(word in written for word in OWN), kind
+    elif kind == "measure":  # answers are choices: the option's words, and the total as a plain line
+        assert [i["text"] for i in record["items"]] == ["Several days"] * 9 + ["Total 9 (Mild)"]
+        assert {i["audience"] for i in record["items"]} == {"facilitators"}
+        assert engine.member_record(state, "p3") == {"items": [], "received": []}  # passed
     else:
         assert record == {"items": [], "received": []}
 

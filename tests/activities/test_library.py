@@ -41,9 +41,10 @@ CATALOGUE: dict[int, list[tuple[str, str]]] = {
     16: [("internal-working-models", "info")],
     17: [("attachment-patterns", "info")],
     18: [("secure-base-earned-security", "info")],
+    19: [("phq-9", "measure"), ("gad-7", "measure"), ("session-feedback", "measure")],  # issue 13: measures
 }
 CATEGORY_OF_ITEM = {**dict.fromkeys(range(1, 4), "frame"), **dict.fromkeys(range(4, 11), "skill"),
-                    **dict.fromkeys(range(11, 16), "reflection"), **dict.fromkeys(range(16, 19), "psychoeducation")}
+                    **dict.fromkeys(range(11, 16), "reflection"), **dict.fromkeys(range(16, 19), "psychoeducation"), 19: "reflection"}
 ALL_SLUGS = [slug for items in CATALOGUE.values() for slug, _ in items]
 HARD_MATERIAL = ["trigger-safe-zone-map", "exposure-ladder", "repair-script", "role-play-rehearsal",
                  "attachment-patterns", "empathic-listening", "compassionate-feedback"]
