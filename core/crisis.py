@@ -16,3 +16,18 @@ def crisis_text(group: Group | None) -> str:
     if group is not None and group.crisis_text.strip():
         return group.crisis_text.strip()
     return os.environ.get("SB_CRISIS_TEXT", "").strip() or DEFAULT_CRISIS_TEXT
+
+
+DEFAULT_SAFETY_PROCEDURE = """If someone tells you, or answers, that they have thoughts of harming themselves or of being better off dead:
+Speak with them privately today, before they leave. Find a quiet moment and place; a co-facilitator can hold the group.
+Ask directly and calmly: "You said you have had thoughts of hurting yourself. Can you tell me more?" Asking does not put the idea in anyone's head. Listen, and take what they say seriously.
+If they are in immediate danger, do not leave them alone: call your local emergency number and stay with them until help arrives.
+Follow your service's risk procedure, and tell your supervisor or clinical lead today.
+Record what you did: set the alert to "Spoke with them" or "Referred" on the console, and note it where your service keeps such notes."""
+
+
+def safety_procedure(group: Group | None) -> str:
+    """What a facilitator does after a risk alert: the group's own procedure if it has one, else ours."""
+    if group is not None and (group.safety_procedure or "").strip():
+        return group.safety_procedure.strip()
+    return DEFAULT_SAFETY_PROCEDURE

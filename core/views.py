@@ -75,4 +75,8 @@ def alert(state: dict, effect: dict) -> dict:
                "signal": effect.get("signal"), "value": effect.get("value")}
     if effect.get("kind") == "distress":  # which alert to follow up, and the feeling word facilitators see
         payload.update(alert=effect.get("alert"), word=effect.get("word"))
+    elif effect.get("kind") == "risk":  # what to read with the safety procedure; no answers
+        payload.update(alert=effect.get("alert"), instrument=effect.get("instrument"), say=effect.get("say"))
+    elif effect.get("kind") == "feedback":
+        payload.update(alert=effect.get("alert"), instrument=effect.get("instrument"), why=effect.get("why"))
     return payload

@@ -1,5 +1,5 @@
 """After a session: attendance, what ran and for how long, airtime per person, the answers facilitators
-may see, the distress alerts with their follow-up. Each activity's part comes from its kind's own summary (core.records.run_summaries).
+may see, the private alerts (distress, risk, feedback) with their follow-up. Each activity's part comes from its kind's own summary (core.records.run_summaries).
 
 Plain data only (it also feeds the printed session summary). Answers a member marked private never
 appear here: facilitators only learn that such an answer exists.
@@ -31,12 +31,29 @@ def _clock(at: float | None) -> str:
     return datetime.fromtimestamp(at, UTC).strftime("%H:%M UTC") if at is not None else ""
 
 
+KIND_WORDS = {"distress": "Check-in", "risk": "Risk answer", "feedback": "Feedback flag"}
+
+
+def _what(alert: dict) -> str:
+    """The alert in words: the feeling and intensity, or the questionnaire answer it is about."""
+    kind = alert.get("kind", "distress")
+    if kind == "risk":
+        return f"{alert.get('instrument', '')} {alert['field']} answered {alert['value']}: risk procedure"
+    if kind == "feedback":
+        if alert.get("why") == "drop":
+            return f"{alert.get('instrument', '')}: total down to {alert['value']} since last time"
+        return f"{alert.get('instrument', '')}: a low answer ({alert['value']}) to {alert['field']}"
+    word = alert.get("word")
+    return f"{word + ', ' if word else ''}{alert.get('value')} out of 10"
+
+
 def alerts(gs: GroupSession, names: dict[str, str]) -> list[dict]:
-    """The session's distress alerts with their follow-up: who, the feeling word and intensity
-    facilitators already saw, and who followed it up when. Nothing else of the answer."""
+    """The session's alerts (check-in distress, questionnaire risk answers, feedback flags) with their
+    follow-up: who, what facilitators already saw in the alert, and who followed it up when."""
     state, _version = live.load_state(gs.id)
-    return [{"name": names.get(a["member"], a["name"]), "activity": a["activity"], "value": a["value"],
-             "word": a["word"], "at": _clock(a["at"]), "followup": a["followup"],
+    return [{"name": names.get(a["member"], a["name"]), "activity": a["activity"], "value": a.get("value"),
+             "kind": a.get("kind", "distress"), "kind_words": KIND_WORDS.get(a.get("kind", "distress"), ""),
+             "what": _what(a), "word": a.get("word"), "at": _clock(a["at"]), "followup": a["followup"],
              "followup_words": alert_list.FOLLOWUP_WORDS[a["followup"]], "by": a["by_name"],
              "followup_at": _clock(a["followup_at"])}
             for a in alert_list.facilitator_view(state)]

@@ -127,7 +127,7 @@ def test_the_summary_lists_the_alerts_with_their_follow_up(room):
     assert [(a["name"], a["word"], a["value"], a["followup"]) for a in summary["alerts"]] == [
         ("Ana", "panicky", 9, "spoke_with_them"), ("Ben", "numb", 6, "new")]
     page = client.get(f"/sessions/{gs.id}/summary").data.decode()
-    assert "Check-in alerts and their follow-up (2)" in page
+    assert "Alerts and their follow-up (2)" in page
     assert "panicky, 9 out of 10" in page and "Spoke with them" in page and "Not followed up yet" in page
     printed = client.get(f"/sessions/{gs.id}/handouts/summary").data.decode()
     assert "panicky, 9 out of 10" in printed and "Spoke with them by Noor" in printed
