@@ -27,7 +27,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from activities import engine, frame
-from activities.kinds import cards, form, info, pacer, pairs
+from activities.kinds import cards, form, info, measure, pacer, pairs
 from activities.kinds import round as round_kind
 from core.extensions import db, socketio
 from core.models import Facilitator, Group, GroupSession, OneTimeToken, utcnow
@@ -106,7 +106,7 @@ junk = st.one_of(
 )
 
 COMMAND_TYPES = [*frame.COMMANDS, "plan_next", "plan_back", "plan_go", "plan_stop", "plan_set", "activity"]
-ACTIONS = sorted({a for kind in (form, round_kind, pacer, info, pairs, cards) for a in getattr(kind, "HANDLERS", {})})
+ACTIONS = sorted({a for kind in (form, round_kind, pacer, info, pairs, cards, measure) for a in getattr(kind, "HANDLERS", {})})
 ARG_NAMES = ["answers", "member", "field", "index", "to", "text", "card", "note", "how", "seed", "items", "result",
              "word", "open", "template", "parts", "keep_wording", "groups", "seconds", "order", "done", "answer",
              "helped", "adjust", "signal", "on"]
@@ -210,7 +210,7 @@ CUSTOM_FORM = {
     ]},
 }
 PLAN = ["check-in", "go-around", "paced-breathing", "grounding-5-4-3-2-1", "attachment-patterns",
-        "empathic-listening", "compassionate-feedback", "check-out"]
+        "empathic-listening", "compassionate-feedback", "phq-9", "check-out"]
 
 
 @pytest.fixture
