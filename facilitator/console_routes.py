@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 
 from core import links, public_url
 from core.auth import session_or_404
+from core.crisis import safety_procedure
 from facilitator import bp
 from facilitator import sessions as ops
 from facilitator.forms import ActionForm
@@ -19,7 +20,8 @@ def console(session_id: int):
     ops.mark_live(gs)
     return render_template("facilitator/console.html", gs=gs, group=gs.group, action=ActionForm(),
                            join=links.facilitator_join_info(gs),
-                           display_url=links.display_url(gs) if gs.display_on else None)
+                           display_url=links.display_url(gs) if gs.display_on else None,
+                           safety_procedure=safety_procedure(gs.group))
 
 
 @bp.route("/sessions/<int:session_id>/join-sheet")

@@ -51,8 +51,27 @@
   var FOLLOWUP_WORDS = { "new": "Not followed up yet.", seen: "Seen", spoke_with_them: "Spoke with them", referred: "Referred" };
   var shownAlerts = "";
 
+  /* Questionnaire alerts: a risk answer (shown at once, with what to say and the group's safety
+     procedure) and a quieter feedback flag. The server decides both; no other answers come with them. */
+  var KIND_LABEL = { distress: "Check-in alert", risk: "Risk answer", feedback: "Feedback flag" };
+  var safety = $("safety-procedure");
+
   function alertText(a) {
+    if (a.kind === "risk") { return a.name + ": " + (a.say || "a risk answer on " + a.instrument + "."); }
+    if (a.kind === "feedback") {
+      return a.name + (a.why === "drop" ? "'s feedback total dropped a lot since last time (now " + a.value + ")."
+                                        : " gave a low feedback answer (" + a.value + ").");
+    }
     return a.name + (a.word ? " feels " + a.word + ", " : " rated their check-in ") + a.value + " out of 10.";
+  }
+
+  function safetyBlock() {
+    var box = el("details", { "class": "safety-procedure", open: "" });
+    box.appendChild(el("summary", {}, "What to do now (safety procedure)"));
+    (safety ? safety.textContent : "").split("\n").forEach(function (line) {
+      if (line.trim()) { box.appendChild(el("p", {}, line)); }
+    });
+    return box;
   }
 
   function clock(at) {
@@ -65,16 +84,19 @@
   }
 
   function alertCard(a) {
-    var card = el("div", { "class": "alert alert-distress followup-" + a.followup, role: "group",
-                           "aria-label": "Check-in alert for " + a.name });
+    var kind = a.kind || "distress";
+    var card = el("div", { "class": "alert alert-" + kind + " followup-" + a.followup, role: "group",
+                           "aria-label": KIND_LABEL[kind] + " for " + a.name });
+    if (kind === "risk") { card.appendChild(el("p", { "class": "alert-kind" }, "Risk answer: act today")); }
     card.appendChild(el("p", {}, alertText(a) + (a.activity ? " (" + a.activity + ", " + clock(a.at) + ")" : "")));
+    if (kind === "risk" && a.followup === "new") { card.appendChild(safetyBlock()); }
     card.appendChild(el("p", { "class": "followup" }, followupLine(a)));
     FOLLOWUPS.forEach(function (pair) {
       var b = button(pair[1], "small", function () {
         live.command("alert_followup", { alert: a.id, followup: pair[0] }).then(report);
       });
       b.setAttribute("aria-pressed", a.followup === pair[0] ? "true" : "false");
-      b.setAttribute("aria-label", pair[1] + ": " + a.name + "'s check-in alert");
+      b.setAttribute("aria-label", pair[1] + ": " + a.name + "'s " + KIND_LABEL[kind].toLowerCase());
       card.appendChild(b);
     });
     return card;
@@ -86,7 +108,11 @@
     shownAlerts = json;
     var box = $("distress");
     box.textContent = "";
-    (alerts || []).forEach(function (a) { box.appendChild(alertCard(a)); });
+    // Risk answers first and prominent; then check-in alerts; feedback flags last, quieter.
+    var order = { risk: 0, distress: 1, feedback: 2 };
+    (alerts || []).slice().sort(function (x, y) {
+      return (order[x.kind || "distress"] - order[y.kind || "distress"]) || (x.id - y.id);
+    }).forEach(function (a) { box.appendChild(alertCard(a)); });
   }
 
   function renderView(view) {
@@ -165,6 +191,12 @@
     onAlert: function (a) {
       if (a.kind === "pause") { announce(a.name + " needs a pause."); }
       if (a.kind === "distress") { announce(alertText(a) + " Consider checking in with them privately."); }
+      if (a.kind === "risk") {
+        var urgent = $("risk-alert");
+        SB.setText(urgent, "Risk answer from " + a.name + ". " + (a.say || "") + " The safety procedure is below.");
+        urgent.hidden = false;
+      }
+      if (a.kind === "feedback") { announce("Feedback flag: " + alertText(a)); }
     },
     onConn: function (s) { SB.setText($("conn"), SB.connText[s]); },
     onStatus: function (s) { if (s === "refused") { window.location.reload(); } },

@@ -60,3 +60,20 @@ def test_a_participant_cannot_bring_in_answers_given_before_the_session(room):
     ack = room["ana"].emit("command", {"type": "activity", "action": "submit",
                                        "args": {"answers": answers, "source": "before"}}, callback=True)
     assert ack["ok"] is False
+
+
+def test_the_console_carries_the_safety_procedure_and_the_measure_script(app, make_facilitator, make_group,
+                                                                          make_session):
+    from core.crisis import DEFAULT_SAFETY_PROCEDURE, safety_procedure
+
+    f = make_facilitator("Noor")
+    group = make_group(f)
+    gs = make_session(group, f)
+    page = f.client.get(f"/sessions/{gs.id}/console").get_data(as_text=True)
+    assert "console-measure.js" in page and 'id="safety-procedure"' in page
+    assert "Ask directly and calmly" in page
+    with app.app_context():
+        own = db.session.get(GroupSession, gs.id).group
+        assert safety_procedure(own) == DEFAULT_SAFETY_PROCEDURE
+        own.safety_procedure = "  Call Dr Lee on 0123.  "
+        assert safety_procedure(own) == "Call Dr Lee on 0123."
