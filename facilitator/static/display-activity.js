@@ -194,8 +194,21 @@
     };
   }
 
+  /* ---- measure: a questionnaire; the room sees how many have answered, never who or what ---- */
+  function measure(body) {
+    var count = el("p", "d-next d-measure-count", null, body);
+    count.setAttribute("role", "status");
+    el("p", "d-intro", "Answers go to the facilitators only.", body);
+    return {
+      update: function (v) {
+        put(count, v.phase === "closed" ? "Closed · " + v.answered + " of " + v.present + " answered"
+                                        : v.answered + " of " + v.present + " have answered");
+      },
+    };
+  }
+
   /* ---- frame ------------------------------------------------------------------------------- */
-  var KINDS = { round: round, form: form, pacer: pacer, info: info };
+  var KINDS = { round: round, form: form, pacer: pacer, info: info, measure: measure };
 
   function stop() {
     if (timer) { clearInterval(timer); timer = 0; }
