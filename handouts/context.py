@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 KIND_WORDS = {"round": "Go-around", "form": "Written answers", "pacer": "Breathing and grounding",
-              "info": "Information", "pairs": "Practice in pairs or threes", "cards": "Cards"}
+              "info": "Information", "pairs": "Practice in pairs or threes", "cards": "Cards",
+              "measure": "Questionnaire"}
 CATEGORY_WORDS = {"frame": "Opening and closing", "skill": "Skill", "reflection": "Reflection",
                   "psychoeducation": "Psychoeducation"}
 AUDIENCE_WORDS = {"private": "only the member", "facilitators": "facilitators", "group": "the group (when revealed)"}
@@ -147,7 +148,40 @@ def settings_in_words(activity: Any) -> dict[str, Any]:
         return _pairs_settings(s)
     if kind == "cards":
         return _cards_settings(s)
+    if kind == "measure":
+        return _measure_settings(s)
     return {"facts": []}
+
+
+def _instrument(instrument_id: str) -> Any:
+    from activities import instruments  # the shipped instruments, validated at start-up with the library
+
+    return instruments.instrument(instrument_id)
+
+
+def _measure_settings(s: dict[str, Any]) -> dict[str, Any]:
+    ins = _instrument(s["instrument"])
+    facts = [f"{ins.name}: {ins.about}", "Answers, totals and bands go to the facilitators only; the room display "
+             "shows only how many have answered. Anyone may choose not to answer, and that is recorded as a choice.",
+             f"Scored over {sum(1 for i in ins.items if i.scored)} questions."]
+    if ins.bands:
+        facts.append("Bands: " + "; ".join(f"{b.min}–{b.max} {b.label.lower()}" for b in ins.bands) + ".")
+    facts += [f"Risk: {rule.say}" for rule in ins.risk]
+    if ins.flags.low_item is not None or ins.flags.drop is not None:
+        facts.append("A private flag to the facilitators: any answer of "
+                     f"{ins.flags.low_item} or lower, or a total {ins.flags.drop} or more points below last time.")
+    facts.append(f"Source: {ins.source} Licence: {ins.licence}")
+    return {"facts": facts}
+
+
+def _measure_blocks(activity: Any) -> list[dict[str, Any]]:
+    """The questionnaire as published, with tick boxes, for members answering on paper."""
+    ins = _instrument(activity.settings.instrument)
+    items = [{"number": n, "text": item.text, "options": [o.label for o in (item.options or ins.options)]}
+             for n, item in enumerate(ins.items, start=1)]
+    return [{"type": "list", "heading": "Before you start", "items": list(activity.prompts), "ordered": False},
+            {"type": "measure", "title": ins.name, "stem": ins.stem, "items": items,
+             "source": ins.source, "licence": ins.licence}]
 
 
 def guide_data(activity: Any) -> dict[str, Any]:
@@ -298,6 +332,8 @@ def worksheet_blocks(activity: Any, emotions: list[dict]) -> list[dict[str, Any]
         return _cards_blocks(activity)
     if kind == "info":
         return _info_blocks(activity)
+    if kind == "measure":
+        return _measure_blocks(activity)
     return _prompt_questions(list(activity.prompts))
 
 

@@ -105,6 +105,17 @@ def test_istatement_worksheet_has_the_frame_to_fill_in(texts):
     assert "because" in text and "WhatI'dlikeis" in text
 
 
+def test_a_measure_worksheet_prints_the_instrument_as_published(texts):
+    from activities import instruments
+
+    text = texts["phq-9"]["worksheet"]
+    phq = instruments.instrument("phq-9")
+    assert squash(phq.stem) in text and all(squash(item.text) in text for item in phq.items)
+    assert "Nearlyeveryday" in text and "Extremelydifficult" in text and squash(phq.licence)[:60] in text
+    assert "Moderate" not in text and squash(phq.risk[0].say)[:40] not in text  # scoring is for facilitators
+    assert squash(phq.risk[0].say)[:40] in texts["phq-9"]["guide"]
+
+
 @pytest.mark.parametrize("slug", [a.slug for a in LIB.by_kind("info")])
 def test_reference_handout_for_psychoeducation(pdf_app, slug):
     a = LIB[slug]
