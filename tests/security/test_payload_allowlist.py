@@ -49,6 +49,7 @@ SETTINGS = {
     "pairs": {"exercise": S, "group": S, "roles": [S], "round_minutes": S, "listener_prompts": [S],
               "observer_checklist": [S], "repair_steps": [S], "scenarios": [S]},
     "cards": {"mode": S, "templates": [S], "anonymity": S, "worked_example": S, "max_chars": S},
+    "measure": {"instrument": S},
 }
 EMOTION = {"id": S, "label": S, "note": S, "words": [S]}
 
@@ -70,6 +71,7 @@ PACER = {**dict.fromkeys(("kind", "mode", "running", "started_at", "stopped_at",
          "pattern": [{"label": S, "seconds": S}], "senses": [{"count": S, "prompt": S}]}
 INFO = {"kind": S, "sections": [{"heading": S, "body": S}], "reflection": [S], "current": S}
 PERSON = {"id": S, "name": S}
+QUESTIONS = {"title": S, "stem": S, "items": [{"id": S, "text": S, "required": S, "options": [{"value": S, "label": S}]}]}
 LOOP = {"reflections": S, "yes": S, "not_quite": S, "waiting_for_answer": S, "words": [S]}
 
 PARTICIPANT_ACTIVITY = {
@@ -96,6 +98,8 @@ PARTICIPANT_ACTIVITY = {
               "received": [dict.fromkeys(("id", "template", "opening", "text", "from"), S)],
               "group_cards": [dict.fromkeys(("id", "template", "opening", "text", "from", "mine"), S)],
               "shown": dict.fromkeys(("opening", "text", "to_group", "to_me", "from_me"), S)},
+    # only the questions and one's own answers: never a total, band, risk flag or anyone else's answers
+    "measure": {"kind": S, "phase": S, **QUESTIONS, "mine": MapOf(S), "submitted": S, "passed": S},
 }
 DISPLAY_ACTIVITY = {
     "form": {"kind": S, "phase": S, "fields": [HEADING], "answered": S, "present": S,
@@ -108,6 +112,7 @@ DISPLAY_ACTIVITY = {
               "shown_debrief": {"answer": S, "question": S, "text": S, "name": S}},
     "cards": {**CARDS_COMMON, "counts": dict.fromkeys(("sent", "pending", "released", "returned"), S),
               "shown": dict.fromkeys(("opening", "text", "to", "from"), S)},
+    "measure": dict.fromkeys(("kind", "phase", "title", "answered", "present"), S),
 }
 PARTICIPANT_VIEW = {"version": S, "server_time": S, "title": S,
                     "frame": {"phase": S, "message": S, "pause_note": S, "passed": S,
@@ -189,7 +194,8 @@ CUSTOM_FORM = {
     ]},
 }
 LIBRARY_PLAN = ["check-in", "go-around", "paced-breathing", "grounding-5-4-3-2-1", "attachment-patterns",
-                "empathic-listening", "repair-script", "compassionate-feedback", "appreciations-round", "check-out"]
+                "empathic-listening", "repair-script", "compassionate-feedback", "appreciations-round", "phq-9",
+                "check-out"]
 
 
 def canary(kind: str, who: str) -> str:
@@ -379,6 +385,19 @@ def run_session(s) -> tuple[Recorder, dict]:
             assert f("show_names", on=True)["ok"]
             assert f("show_names", on=False)["ok"]
             assert act("fac", "hide")["ok"]
+        elif kind == "measure":
+            items = facilitator_view()["activity"]["view"]["instrument"]["items"]
+            answers = {it["id"]: it["options"][-1]["value"] for it in items}  # item 9 included: a risk alert
+            assert act("ana", "submit", answers=answers)["ok"]
+            assert act("ben", "submit", answers={it["id"]: it["options"][0]["value"] for it in items})["ok"]
+            assert act("cyd", "pass")["ok"]
+            assert act("fac", "submit", member=ids["dov"], answers=answers)["ok"]
+            assert rec.emit("ana", "command", {"type": "activity", "action": "submit",
+                                               "args": {"member": ids["ben"], "answers": answers}})["ok"] is False
+            for alert in [a for a in facilitator_view()["alerts"] if a["followup"] == "new"]:
+                assert f("alert_followup", alert=alert["id"], followup="spoke_with_them")["ok"]
+                followed_up.append(alert["id"])
+            assert act("fac", "close")["ok"]
         if index == 0:  # a note while an activity runs: every view after it would carry it if it leaked
             assert fac.emit("backchannel", {"text": canary("BACKCHANNEL", "run")}, callback=True)["ok"]
             rec.drain()
