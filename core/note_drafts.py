@@ -68,14 +68,24 @@ def _attendance_line(row: Attendance) -> str:
     return line + "."
 
 
-def _participation(runs: list[dict], state: dict, engine_ids: set[str]) -> list[str]:
-    """This member's own entries in the kinds' summaries (airtime in rounds), passes and pause signals."""
+ROUND_WORDS = {"passed": "passed (their choice)", "skipped": "was not reached", "later": "was not reached",
+               "waiting": "was not reached"}
+
+
+def _participation(runs: list[dict], turns: dict, state: dict, engine_ids: set[str]) -> list[str]:
+    """This member's own entries in the kinds' summaries: turns and airtime in rounds (from each round's
+    per-member status), airtime elsewhere, passes and pause signals."""
     lines = []
     for run in runs:
         seconds = sum(float(s) for m, s in run["summary"]["airtime"].items() if m in engine_ids)
         if run["kind"] == "round":
-            lines.append(f"{run['title']}: took a turn ({_duration(seconds)})." if seconds
-                         else f"{run['title']}: did not take a turn.")
+            statuses = [st for m, st in turns.get((run["title"], run["started_at"]), {}).items() if m in engine_ids]
+            if any(st in ("done", "speaking") for st in statuses) or (seconds and "passed" not in statuses):
+                lines.append(f"{run['title']}: took a turn ({_duration(seconds)}).")
+            elif statuses:
+                lines.append(f"{run['title']}: {ROUND_WORDS.get(statuses[-1], 'did not take a turn')}.")
+            else:
+                lines.append(f"{run['title']}: did not take part.")
         elif seconds:
             lines.append(f"{run['title']}: spoke for {_duration(seconds)}.")
     if any(m in engine_ids for m in state.get("passes", [])):
@@ -84,6 +94,12 @@ def _participation(runs: list[dict], state: dict, engine_ids: set[str]) -> list[
     if signals:
         lines.append(f"Asked for a pause {signals} time(s).")
     return lines
+
+
+def round_turns(gs: GroupSession) -> dict[tuple, dict[str, str]]:
+    """{(title, started_at): {engine id: status}} of each archived round: who spoke, passed, was not reached."""
+    return {(r["title"], r["started_at"]): dict(r["state"].get("status") or {})
+            for r in records.session_runs(gs) if r["kind"] == "round"}
 
 
 def _answers(gs: GroupSession, people: list[Participant]) -> list[str]:
@@ -135,12 +151,14 @@ def _alerts(state: dict, engine_ids: set[str]) -> list[str]:
             if a.get("member") in engine_ids and a.get("kind", "distress") in ALERT_KINDS]
 
 
-def member_text(gs: GroupSession, row: Attendance, runs: list[dict], state: dict, others: list[str]) -> str:
+def member_text(gs: GroupSession, row: Attendance, runs: list[dict], state: dict, others: list[str],
+                turns: dict) -> str:
     """The factual section of one member's note, from that member's data only."""
     people = seats(gs, row.member_id)
     ids = {p.engine_id for p in people}
-    lines = [_attendance_line(row), *_participation(runs, state, ids), *_answers(gs, people),
-             *_measures(gs, row.member_id), *_alerts(state, ids)]
+    alert_ids = ids | {f"m{row.member_id}"}  # a risk answer given on their page before the session
+    lines = [_attendance_line(row), *_participation(runs, turns, state, ids), *_answers(gs, people),
+             *_measures(gs, row.member_id), *_alerts(state, alert_ids)]
     return scrub("\n".join(lines), others)
 
 
@@ -204,7 +222,7 @@ def feedback_lines(gs: GroupSession) -> str:
 
 def drafts(gs: GroupSession, fmt: str) -> dict[str, dict[str, Any]]:
     """{subject: {"member_id", "format", "sections"}} for the group note, each attending member, the debrief."""
-    runs = records.run_summaries(gs)
+    runs, turns = records.run_summaries(gs), round_turns(gs)
     state, _version = live.load_state(gs.id)
     attended = list(db.session.execute(select(Attendance, Member).join(Member).where(
         Attendance.session_id == gs.id, Attendance.status.in_(("present", "late", "left_early")))
@@ -219,7 +237,7 @@ def drafts(gs: GroupSession, fmt: str) -> dict[str, dict[str, Any]]:
     for row, member in attended:
         others = [n for mid, n in all_names.items() if mid != member.id] + guest_names
         sections = dict.fromkeys(SECTIONS[fmt], "")
-        sections[FACTUAL[fmt]] = member_text(gs, row, runs, state, others)
+        sections[FACTUAL[fmt]] = member_text(gs, row, runs, state, others, turns)
         out[f"m{member.id}"] = {"member_id": member.id, "format": fmt, "sections": sections}
     debrief = {"helped": feedback_lines(gs), "hindered": "", "plan": ""}
     debrief.update({f"concern_m{member.id}": "" for _row, member in attended})

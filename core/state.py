@@ -54,7 +54,7 @@ def _record_alert(state: dict, command: dict, now: float) -> tuple[dict, list[di
     entry = next((a for a in new.get("alerts", []) if a["id"] == effects[0].get("alert")), None)
     if entry is not None:
         entry["name"] = entry["name"] or str(effect.get("name") or "")[:80]
-        entry["activity"] = entry["activity"] or "Answered before the session"
+        entry["activity"] = "Answered before the session" if effect.get("before") else entry["activity"]
     return new, [{**e, "name": effect.get("name")} for e in effects]
 
 

@@ -71,6 +71,7 @@ def display(session: GroupSession, state: dict, version: int) -> dict:
 def alert(state: dict, effect: dict) -> dict:
     """A private signal for facilitators: who, what, and which signal or alert it concerns."""
     name = next((m["name"] for m in state["members"] if m["id"] == effect.get("member")), "")
+    name = name or str(effect.get("name") or "")[:80]  # answered on their page: not in the session (yet)
     payload = {"kind": effect.get("kind"), "member": effect.get("member"), "name": name,
                "signal": effect.get("signal"), "value": effect.get("value")}
     if effect.get("kind") == "distress":  # which alert to follow up, and the feeling word facilitators see

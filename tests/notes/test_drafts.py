@@ -120,3 +120,42 @@ def test_a_failing_draft_never_blocks_the_end(app, held, monkeypatch):
     monkeypatch.undo()
     r = held["owner"].client.get(f"/sessions/{held['gs'].id}/notes")  # the page makes what is missing
     assert r.status_code == 200 and b"Group note" in r.data
+
+
+def test_a_members_note_says_whether_they_took_their_turn_in_the_round_or_passed(app, held):
+    from tests.notes.conftest import act
+
+    console, socks = held["console"], held["socks"]
+    act(console, "start")
+    for _ in range(len(NAMES)):
+        speaker = console.emit("sync", {}, callback=True)["view"]["activity"]["view"]["speaker"]
+        if speaker is None:
+            break
+        name = speaker["name"]
+        if name == "Quillontor":
+            act(socks[name], "pass")
+        else:
+            act(console, "next")
+    act(console, "finish")
+    assert held["owner"].client.post(f"/sessions/{held['gs'].id}/end").status_code == 302
+    got = _notes(app, held["gs"])
+    ids = {name: who.id for name, who in held["people"].items()}
+    assert "Go-around (talking piece): passed (their choice)." in got[f"m{ids['Quillontor']}"][1]["data"]
+    for name in ("Zephyrine", "Marguerix"):
+        assert "Go-around (talking piece): took a turn (" in got[f"m{ids[name]}"][1]["data"]
+
+
+def test_a_risk_answer_given_before_the_session_is_in_that_members_note(app, held):
+    from core import live, measure_store
+    from core.member_models import Member
+
+    with app.app_context():
+        gs = db.session.get(GroupSession, held["gs"].id)
+        marg = db.session.get(Member, held["people"]["Marguerix"].id)
+        rule = {"item": "q9", "value": 2, "say": "Speak with them today."}
+        assert live.execute(gs, measure_store.risk_alert_command(marg, "phq-9", (rule,)))["ok"]
+    assert held["owner"].client.post(f"/sessions/{held['gs'].id}/end").status_code == 302
+    got = _notes(app, held["gs"])
+    ids = {name: who.id for name, who in held["people"].items()}
+    assert "Alert (risk) during Answered before the session" in got[f"m{ids['Marguerix']}"][1]["data"]
+    assert "Alert (risk)" not in got[f"m{ids['Zephyrine']}"][1]["data"]
