@@ -11,6 +11,7 @@ from . import (  # noqa: E402,F401
     member_erase,
     member_home,
     member_join,
+    member_measures,
     practice_routes,
     review,
     review_console,

@@ -28,7 +28,7 @@ def endpoint_url(endpoint: str, **values) -> str | None:
     return url_for(endpoint, **values) if endpoint in current_app.view_functions else None
 
 
-def _zone(group_id: int) -> ZoneInfo:
+def group_zone(group_id: int) -> ZoneInfo:
     schedule = db.session.get(GroupSchedule, group_id)
     try:
         return ZoneInfo(schedule.timezone) if schedule is not None else ZoneInfo("UTC")
@@ -43,17 +43,26 @@ def when_words(when: datetime, zone: ZoneInfo) -> str:
     return words + (f" ({zone.key} time)" if zone.key != "UTC" else " (UTC)")
 
 
-def upcoming(member: Member) -> dict | None:
-    """The session open now (with a way in), else the group's next planned one, else None."""
-    gs = members.open_session(member.group)
-    zone = _zone(member.group_id)
-    if gs is not None:
-        return {"open": True, "title": gs.title, "when": when_words(gs.starts_at, zone) if gs.starts_at else "",
-                "join": endpoint_url("participant.member_session", public_id=member.public_id)}
-    gs = db.session.execute(
+def _next_planned(member: Member) -> GroupSession | None:
+    return db.session.execute(
         select(GroupSession).where(GroupSession.group_id == member.group_id, GroupSession.status == "planned",
                                    GroupSession.starts_at.is_not(None), GroupSession.starts_at >= utcnow())
         .order_by(GroupSession.starts_at, GroupSession.id)).scalars().first()
+
+
+def next_session(member: Member) -> GroupSession | None:
+    """The session `upcoming` describes: the one open now, else the group's next planned one."""
+    return members.open_session(member.group) or _next_planned(member)
+
+
+def upcoming(member: Member) -> dict | None:
+    """The session open now (with a way in), else the group's next planned one, else None."""
+    gs = members.open_session(member.group)
+    zone = group_zone(member.group_id)
+    if gs is not None:
+        return {"open": True, "title": gs.title, "when": when_words(gs.starts_at, zone) if gs.starts_at else "",
+                "join": endpoint_url("participant.member_session", public_id=member.public_id)}
+    gs = _next_planned(member)
     if gs is None:
         return None
     return {"open": False, "title": gs.title, "when": when_words(gs.starts_at, zone), "join": None}
