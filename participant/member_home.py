@@ -113,9 +113,11 @@ def render_home(member: Member, *, error: str | None = None, kind: str | None = 
                "pdf": url_for("participant.member_take_home", public_id=member.public_id, session=gs.public_id,
                               pdf=True)}
               for gs, _p in attended(member)]
+    from participant.member_measures import card
+
     return render_template(
         "participant/member_home.html", member=member, next_session=upcoming(member), sheets=sheets,
-        trends=own_trends(member),
+        trends=own_trends(member), before=card(member),
         calendar=endpoint_url("participant.member_calendar", public_id=member.public_id) if _meets_regularly(member)
         else None,
         erase=endpoint_url("participant.member_erase", public_id=member.public_id),
