@@ -125,13 +125,18 @@ def note_save(note_id: int):
     return _back(gs, note)
 
 
+def _signing(note_id: int, change, done: str):
+    """Sign (a writer) or co-sign (the supervisor): core.notes checks the role and the note's state."""
+    note, gs, role = _note_or_404(note_id)
+    if ActionForm().validate_on_submit():
+        _attempt(lambda: change(note, current_user, role), done)
+    return _back(gs, note)
+
+
 @bp.post("/notes/<int:note_id>/sign", endpoint="note_sign")
 @login_required
 def note_sign(note_id: int):
-    note, gs, role = _note_or_404(note_id)
-    if ActionForm().validate_on_submit():
-        _attempt(lambda: notes.sign(note, current_user, role), "Note signed. It is now read-only.")
-    return _back(gs, note)
+    return _signing(note_id, notes.sign, "Note signed. It is now read-only.")
 
 
 @bp.post("/notes/<int:note_id>/addendum", endpoint="note_addendum")
@@ -149,10 +154,7 @@ def note_addendum(note_id: int):
 @bp.post("/notes/<int:note_id>/cosign", endpoint="note_cosign")
 @login_required
 def note_cosign(note_id: int):
-    note, gs, role = _note_or_404(note_id)
-    if ActionForm().validate_on_submit():
-        _attempt(lambda: notes.cosign(note, current_user, role), "Note co-signed.")
-    return _back(gs, note)
+    return _signing(note_id, notes.cosign, "Note co-signed.")
 
 
 @bp.post("/groups/<int:group_id>/record-settings", endpoint="record_settings")

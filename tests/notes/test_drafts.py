@@ -159,3 +159,10 @@ def test_a_risk_answer_given_before_the_session_is_in_that_members_note(app, hel
     ids = {name: who.id for name, who in held["people"].items()}
     assert "Alert (risk) during Answered before the session" in got[f"m{ids['Marguerix']}"][1]["data"]
     assert "Alert (risk)" not in got[f"m{ids['Zephyrine']}"][1]["data"]
+
+
+def test_the_summary_of_an_ended_session_links_to_its_notes(app, held):
+    client, sid = held["owner"].client, held["gs"].id
+    assert f"/sessions/{sid}/notes" not in client.get(f"/sessions/{sid}/summary").get_data(as_text=True)
+    assert client.post(f"/sessions/{sid}/end").status_code == 302
+    assert f"/sessions/{sid}/notes" in client.get(f"/sessions/{sid}/summary").get_data(as_text=True)
