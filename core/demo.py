@@ -1,7 +1,7 @@
 """The demo group behind `flask --app wsgi demo`: a facilitator, a weekly group of eight members, six
 past sessions with real engine states and attendance, practice-log entries, and next week's session
 ready to run. The people and their words are in core/demo_content.yaml; the sessions are replayed by
-core/demo_sessions.py.
+core/demo_sessions.py, with the clinical record (questionnaire results, signed notes) by core/demo_record.py.
 
 A demo group is known by its name and description together (no column of its own): any other group
 is a real one, and the command refuses to run beside real groups unless told to (core/demo_cli.py).
@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from activities import yaml_reader
-from core import catalogue, demo_sessions, members, privacy_notice, retention
+from core import catalogue, demo_record, demo_sessions, members, privacy_notice, retention
 from core.extensions import db
 from core.member_models import GroupSchedule, Member, PracticeEntry
 from core.models import Facilitator, Group, GroupSession, utcnow
@@ -41,6 +41,8 @@ class Demo:
     replaced: list[int]
     next_session: GroupSession | None
     links: list[tuple[str, str | None]] = field(default_factory=list)  # (name, secret); None: left the group
+    record: str = ""  # the clinical record in a sentence (core.demo_record.summary)
+    every_week: tuple[str, int] | None = None  # (name, member id) of a member who came to every past session
 
 
 @cache
@@ -135,17 +137,22 @@ def build(seed: int = 1, now: datetime | None = None) -> Demo:
     sched, starts = _schedule(group, data["schedule"], now)
     roster: dict[str, Member] = {}
     for week_index, (week, start) in enumerate(zip(data["weeks"], starts, strict=False)):
-        came = []
-        for person in data["members"]:
+        came, measures, words, addenda = [], {}, {}, {}
+        for position, person in enumerate(data["members"]):
             row = person["weeks"][week_index]
             if row != "none" and person["name"] not in roster:
                 roster[person["name"]] = members.add(group, person["name"], facilitator.id, started_on=start.date())
             if isinstance(row, list):
                 came.append((roster[person["name"]], row))
-        gs = demo_sessions.replay_week(group, facilitator, week, start, came, rng)
+                measures[roster[person["name"]].id] = demo_record.week_answers(person, position, week_index)
+                words[roster[person["name"]].id] = (person.get("notes", []) + [None] * PAST_WEEKS)[week_index]
+            if person.get("addendum", {}).get("week") == week_index + 1:
+                addenda[roster[person["name"]].id] = person["addendum"]["text"]
+        gs = demo_sessions.replay_week(group, facilitator, week, start, came, rng, measures)
         for person in data["members"]:
             if person["weeks"][week_index] == "excused":
                 demo_sessions.excuse(gs, roster[person["name"]], facilitator)
+        demo_record.write_notes(gs.id, facilitator, week, words, addenda, sign=week_index < PAST_WEEKS - 1)
         for change in data["changes"]:
             if change["after_week"] == week_index + 1:
                 members.set_status(roster[change["name"]], change["status"], facilitator.id, on=start.date())
@@ -153,7 +160,10 @@ def build(seed: int = 1, now: datetime | None = None) -> Demo:
     today = now.astimezone(series.zone(sched)).date()
     for person in data["members"]:
         _practice(roster[person["name"]], person.get("practice", []), today, now, series.zone(sched))
-    demo = Demo(group.id, spec["facilitator_email"], password, reused, replaced, next_session)
+    demo = Demo(group.id, spec["facilitator_email"], password, reused, replaced, next_session,
+                record=demo_record.summary(group.id))
+    steady = next((p["name"] for p in data["members"] if all(isinstance(w, list) for w in p["weeks"])), None)
+    demo.every_week = (steady, roster[steady].id) if steady else None
     _accepted(db.session.get(Group, group.id), [m.id for m in roster.values()])
     for person in data["members"]:
         m = db.session.get(Member, roster[person["name"]].id)

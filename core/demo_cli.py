@@ -27,7 +27,7 @@ def _refusal(count: int) -> str:
               help="The same seed gives the same sessions, answers and timings (for stable screenshots).")
 @click.option("--force", is_flag=True, help="Add the demo group even though the database holds real groups.")
 def demo_command(seed: int, force: bool) -> None:
-    """Make a demo group: 8 members, 6 past weekly sessions and the next one ready to run."""
+    """Make a demo group: 8 members, 6 past weekly sessions with their record, and the next one ready to run."""
     from core import demo  # the builder (and the facilitator modules it uses) only when the command runs
 
     real = demo.real_groups()
@@ -53,6 +53,10 @@ def demo_command(seed: int, force: bool) -> None:
     width = max(len(n) for n, _ in made.links)
     for member_name, secret in made.links:
         click.echo(f"  {member_name:<{width}}  " + (f"{base}/m/{secret}" if secret else "(left the group: no link)"))
+    click.echo(f"\nThe clinical record: {made.record}.")
+    if made.every_week is not None:
+        click.echo(f"{made.every_week[0]}'s record (she came every week), a row per session:")
+        click.echo(f"  flask --app wsgi export member {made.every_week[1]} --format csv")
     click.echo("\nThe attendance grid as a spreadsheet:")
     click.echo(f"  flask --app wsgi export attendance --group {made.group_id} --format csv\n")
 

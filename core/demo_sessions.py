@@ -4,7 +4,8 @@ The replay drives the same pure state machine the live hub runs (core.state.disp
 prepared as core.catalogue.prepare prepares it), command by command at the times they would have
 happened. So the archived ActivityRun rows, the final live-state document and the attendance rows
 (by core.attendance.finalise, from the arrival and leaving times) are exactly what a live session
-leaves behind. Only the seed of each command comes from the demo's own random generator.
+leaves behind, and so are the questionnaire results (core.measure_store.store from the score effects;
+core/demo_record.py). Only the seed of each command comes from the demo's own random generator.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from activities import plan
-from core import attendance, catalogue
+from core import attendance, catalogue, demo_record, measure_store
 from core.activity_models import ActivityRun, PlanItem
 from core.extensions import db
 from core.member_models import Attendance, Member
@@ -35,10 +36,11 @@ def _at(epoch: float) -> datetime:
 class Replay:
     """The live-state document of one session and what its commands archived."""
 
-    def __init__(self, group: Group, facilitator: Facilitator, rng: random.Random):
-        self.group, self.rng = group, rng
+    def __init__(self, session: GroupSession, group: Group, facilitator: Facilitator, rng: random.Random):
+        self.session, self.group, self.rng = session, group, rng
         self.actor = {"role": "facilitator", "id": f"f{facilitator.id}"}
         self.state, self.version, self.runs = initial_state(), 0, []
+        self.scored: list[tuple[float, dict, list[dict]]] = []  # (when, actor, effects) of measure answers
         self.steps: list[tuple[float, int, Step]] = []
 
     def at(self, when: float, step: Step | dict) -> None:
@@ -55,6 +57,8 @@ class Replay:
             runs.append({"kind": "round", "state": self.state["activity"]})
         options = {"distress_threshold": self.group.distress_threshold, "history": plan.airtime_history(runs),
                    "distress_families": catalogue.library().distress_families()}
+        if activity.kind == "measure":  # each member's last total, for "last time" and the feedback drop flag
+            options["previous_totals"] = measure_store.previous_totals(self.session, self.state)
         return {"type": "plan_go", "index": index, "actor": self.actor, "activity_def": activity,
                 "brief": plan.brief(activity, catalogue.emotions()), "seed": self.rng.randrange(2**31),
                 "options": options}
@@ -67,6 +71,8 @@ class Replay:
             self.state, effects = dispatch(self.state, command, when)
             self.version += 1
             self.runs += [e["run"] for e in effects if e.get("type") == "archive"]
+            if any(e.get("type") in ("score", "score_deleted") for e in effects):
+                self.scored.append((when, command["actor"], effects))
 
 
 def _answers(field_ids: list[str], values: list) -> dict:
@@ -126,8 +132,10 @@ def _round(replay: Replay, go: float, people: int, passes: set[str]) -> None:
 
 
 def replay_week(group: Group, facilitator: Facilitator, week: dict, start: datetime,
-                came: list[tuple[Member, list]], rng: random.Random) -> GroupSession:
-    """One ended session: plan, participants, the replayed live state and its runs, attendance."""
+                came: list[tuple[Member, list]], rng: random.Random,
+                measures: dict[int, dict[str, dict | None]]) -> GroupSession:
+    """One ended session: plan, participants, the replayed live state and its runs, attendance, and the
+    questionnaire results (``measures``: {member id: {instrument: answers, or None to pass}})."""
     gs = sessions.create_session(group, week["title"], start, "", False, facilitator)
     t0 = start.timestamp()
     joined = {m.id: t0 + (rng.randint(*LATE_BY) if row[0] == "late" else -rng.randint(60, 480)) for m, row in came}
@@ -139,7 +147,7 @@ def replay_week(group: Group, facilitator: Facilitator, week: dict, start: datet
                                     created_at=_at(joined[m.id] - 40), consent_at=_at(joined[m.id] - 30),
                                     admitted_at=_at(joined[m.id])) for m, row in came}
         s.add_all(people.values())
-    replay = Replay(group, facilitator, rng)
+    replay = Replay(gs, group, facilitator, rng)
     items = [plan.entry(slug, catalogue.resolve(group.id, slug), minutes) for slug, minutes in week["plan"]]
     replay.at(t0 - 1800, {"type": "plan_set", "items": items, "actor": SYSTEM})
     for m, _row in came:
@@ -160,6 +168,10 @@ def replay_week(group: Group, facilitator: Facilitator, week: dict, start: datet
             _form(replay, cursor, minutes, answers, check_in=index == 0, spotlight=ids.get(week["spotlight"]))
         elif kind == "round":
             _round(replay, cursor, len(came), {ids[name] for name in week["passes"] if name in ids})
+        elif kind == "measure":
+            instrument = catalogue.resolve(group.id, slug).settings.instrument
+            demo_record.measure(replay, cursor, minutes, {people[m.id].engine_id: (joined[m.id], measures[m.id][instrument])
+                                                          for m, _row in came if instrument in measures.get(m.id, {})})
         if index != last:  # the facilitator stops each activity when its time is up (talk may go on)
             replay.at(cursor + minutes * 60 + rng.randint(0, 60), {"type": "plan_stop", "actor": replay.actor})
         cursor += minutes * 60 + rng.randint(60, 150)
@@ -169,6 +181,7 @@ def replay_week(group: Group, facilitator: Facilitator, week: dict, start: datet
             left[m.id] = t0 + SESSION_SECONDS - (week["plan"][-1][1] + 1) * 60 - rng.randint(180, 420)
             replay.at(left[m.id], {"type": "member_leave", "member": people[m.id].engine_id, "actor": SYSTEM})
     end = t0 + SESSION_SECONDS + rng.randint(0, 90)
+    replay.at(end - 120, demo_record.followup(replay))  # spoke with them privately before they left
     replay.at(end, {"type": "set_phase", "to": "ended", "actor": replay.actor})
     replay.run()
     _store(gs, replay, end, came, joined, left)
@@ -179,6 +192,7 @@ def _store(gs: GroupSession, replay: Replay, end: float, came: list[tuple[Member
            joined: dict[int, float], left: dict[int, float]) -> None:
     with db.transaction() as s:
         s.add(LiveState(session_id=gs.id, version=replay.version, state=replay.state, updated_at=_at(end)))
+        demo_record.store_results(s, gs, replay.scored)
         for run in replay.runs:
             s.add(ActivityRun(session_id=gs.id, position=run["position"], slug=run["slug"], title=run["title"],
                               kind=run["kind"], planned_minutes=run["planned_minutes"],
