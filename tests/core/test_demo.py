@@ -1,14 +1,17 @@
 """`flask --app wsgi demo`: the demo group, its sessions and engine states, the refusal beside real groups."""
 from __future__ import annotations
 
+import csv
+import io
 import re
 
 import pytest
 from sqlalchemy import func, select
 
-from activities import engine
+from activities import engine, instruments
 from core import demo
 from core.activity_models import ActivityRun, PlanItem
+from core.clinical_models import ClinicalNote, MeasureResult, NoteAddendum
 from core.extensions import db
 from core.member_models import Attendance, GroupSchedule, Member, PracticeEntry
 from core.models import Facilitator, Group, GroupSession, LiveState, Participant
@@ -129,6 +132,8 @@ def test_prints_sign_in_links_and_the_export_hint(app, client, made):
     with app.app_context():
         group_id = demo_group(app).id
     assert f"flask --app wsgi export attendance --group {group_id} --format csv" in out
+    assert "6 weeks of PHQ-9, GAD-7 and session feedback" in out
+    assert "notes signed for weeks 1-5, drafts for week 6" in out and "export member " in out
     links = LINK.findall(out)
     assert len(links) == 7 and "Leon" not in dict(links)  # a member who left has no link
     r = client.post("/login", data={"email": "demo@example.org", "password": PASSWORD.search(out).group(1)})
@@ -160,6 +165,7 @@ def test_refuses_beside_a_real_group_and_force_adds_the_demo(app, make_facilitat
 def test_a_second_run_replaces_the_demo_group_and_the_password(app, made):
     with app.app_context():
         first = demo_group(app).id
+        record = [count(MeasureResult), count(ClinicalNote), count(NoteAddendum)]
     again = run_demo(app)
     assert again.exit_code == 0, again.output
     assert f"Replaced the earlier demo group (id {first})" in again.output
@@ -168,6 +174,7 @@ def test_a_second_run_replaces_the_demo_group_and_the_password(app, made):
         demo_group(app)
         assert count(Group) == 1 and count(Member) == 8 and count(Facilitator) == 1
         assert count(GroupSession) == 7
+        assert [count(MeasureResult), count(ClinicalNote), count(NoteAddendum)] == record  # erased, not doubled
 
 
 def test_the_same_seed_gives_the_same_sessions(app):
@@ -215,3 +222,110 @@ def test_the_next_session_is_the_first_not_over_and_the_past_ones_are(app, local
         assert {(t.weekday(), t.strftime("%H:%M")) for t in local} == {(1, "18:30")}
         assert str(local[6].date()) == next_day and sessions[6].status == "planned"
         assert all(e.created_at <= now for e in db.session.execute(select(PracticeEntry)).scalars())
+
+
+# ---- the clinical record ------------------------------------------------------------------------
+
+
+def past_sessions(app) -> list[GroupSession]:
+    return list(db.session.execute(select(GroupSession).where(
+        GroupSession.group_id == demo_group(app).id, GroupSession.status == "ended")
+        .order_by(GroupSession.starts_at)).scalars())
+
+
+def results_of(name: str) -> dict[str, list[MeasureResult]]:
+    rows = db.session.execute(select(MeasureResult).join(Member).join(GroupSession, GroupSession.id ==
+                                                                       MeasureResult.session_id)
+                              .where(Member.display_name == name).order_by(GroupSession.starts_at)).scalars()
+    out: dict[str, list[MeasureResult]] = {}
+    for r in rows:
+        out.setdefault(r.instrument, []).append(r)
+    return out
+
+
+def test_results_for_every_attending_member_each_week_and_none_for_the_absent(app, made):
+    with app.app_context():
+        for gs in past_sessions(app):
+            came = set(db.session.execute(select(Attendance.member_id).where(
+                Attendance.session_id == gs.id, Attendance.status.in_(("present", "late", "left_early")))).scalars())
+            rows = list(db.session.execute(select(MeasureResult).where(MeasureResult.session_id == gs.id)).scalars())
+            for instrument in ("phq-9", "gad-7"):
+                assert {r.member_id for r in rows if r.instrument == instrument} == came
+            assert {r.member_id for r in rows if r.instrument == "session-feedback"} <= came
+            for r in rows:  # every total and band is the instrument's own scoring of the stored answers
+                score = instruments.score(instruments.instrument(r.instrument), r.items)
+                assert (r.total, r.band, r.risk, r.source) == (score.total, score.band, bool(score.risk), "phone")
+                assert gs.starts_at < r.answered_at < gs.ended_at
+        assert count(MeasureResult) == 119  # 40 attendances x 3, less one pass on the session feedback
+
+
+def test_one_member_improves_one_worsens_and_the_feedback_drop_is_flagged(app, made):
+    phq = instruments.instrument("phq-9")
+    with app.app_context():
+        maya, sam = results_of("Maya"), results_of("Sam")
+        assert len(maya["phq-9"]) == 6 and len(sam["phq-9"]) == 5
+        assert maya["phq-9"][0].total - maya["phq-9"][-1].total >= phq.reliable_change
+        assert instruments.change(phq, maya["phq-9"][0].total, maya["phq-9"][-1].total) == "improved"
+        assert instruments.change(phq, sam["phq-9"][0].total, sam["phq-9"][-1].total) == "worsened"
+        drop = sam["session-feedback"][-1]
+        state = db.session.get(LiveState, drop.session_id).state
+        flags = [a for a in state["alerts"] if a["kind"] == "feedback"]
+        assert [(a["name"], a["why"]) for a in flags] == [("Sam", "drop")]
+
+
+def test_one_risk_answer_in_week_three_followed_up_in_that_session(app, made):
+    with app.app_context():
+        risky = list(db.session.execute(select(MeasureResult).where(MeasureResult.risk.is_(True))).scalars())
+        assert len(risky) == 1 and risky[0].instrument == "phq-9" and risky[0].items["q9"] == 1
+        assert risky[0].session_id == past_sessions(app)[2].id
+        seat = db.session.execute(select(Participant).where(Participant.session_id == risky[0].session_id,
+                                                            Participant.member_id == risky[0].member_id)).scalar_one()
+        alerts = db.session.get(LiveState, risky[0].session_id).state["alerts"]
+        risk = [a for a in alerts if a["kind"] == "risk"]
+        assert len(risk) == 1 and risk[0]["member"] == seat.engine_id and risk[0]["field"] == "q9"
+        assert (risk[0]["followup"], risk[0]["by_name"]) == ("spoke_with_them", "Demo Facilitator")
+        states = [s for s in db.session.execute(select(LiveState.state)).scalars()]
+        assert sum(1 for s in states for a in s.get("alerts", []) if a["kind"] == "risk") == 1
+        run = db.session.execute(select(ActivityRun).where(ActivityRun.session_id == risky[0].session_id,
+                                                           ActivityRun.slug == "phq-9")).scalar_one()
+        assert run.state["answers"][seat.engine_id] == risky[0].items  # the archive and the result agree
+
+
+def test_notes_signed_for_weeks_one_to_five_and_drafts_for_week_six(app, made):
+    with app.app_context():
+        names = set(db.session.execute(select(Member.display_name)).scalars())
+        for week, gs in enumerate(past_sessions(app), start=1):
+            notes = list(db.session.execute(select(ClinicalNote).where(ClinicalNote.session_id == gs.id)).scalars())
+            came = set(db.session.execute(select(Attendance.member_id).where(
+                Attendance.session_id == gs.id, Attendance.status.in_(("present", "late", "left_early")))).scalars())
+            assert {n.subject for n in notes} == {"group", "debrief"} | {f"m{m}" for m in came}
+            assert {n.status for n in notes} == ({"signed"} if week < 6 else {"draft"})
+            for note in notes:
+                if note.member_id is None:
+                    continue
+                own = db.session.get(Member, note.member_id).display_name
+                text = " ".join(note.sections.values()) + " ".join(
+                    db.session.execute(select(NoteAddendum.text).where(NoteAddendum.note_id == note.id)).scalars())
+                assert not [n for n in names - {own} if re.search(rf"\b{n}\b", text)], (own, text)
+                assert note.sections["data"].startswith("Attendance:")
+                if week < 6:
+                    assert note.sections["assessment"] and note.signed_name == "Demo Facilitator"
+                    assert gs.ended_at < note.signed_at
+        addendum = db.session.execute(select(NoteAddendum)).scalar_one()
+        note = db.session.get(ClinicalNote, addendum.note_id)
+        assert addendum.text.startswith("Phoned on") and note.session_id == past_sessions(app)[2].id
+        assert note.member_id == db.session.execute(select(MeasureResult.member_id)
+                                                    .where(MeasureResult.risk.is_(True))).scalar_one()
+
+
+def test_export_member_gives_six_sessions_with_phq9_and_gad7(app, made):
+    with app.app_context():
+        maya = db.session.execute(select(Member).where(Member.display_name == "Maya")).scalar_one()
+    assert f"export member {maya.id} --format csv" in made.output
+    result = app.test_cli_runner().invoke(args=["export", "member", str(maya.id), "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    header, *rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert len(rows) == 6 and all(r[0] == "Maya" for r in rows)
+    phq, gad = header.index("PHQ-9 total"), header.index("GAD-7 total")
+    assert all(r[phq].isdigit() and r[gad].isdigit() for r in rows)
+    assert int(rows[0][phq]) > int(rows[-1][phq])
