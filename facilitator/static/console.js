@@ -79,7 +79,9 @@
   }
 
   function followupLine(a) {
-    if (a.followup === "new") { return FOLLOWUP_WORDS["new"] + " Consider checking in with them privately."; }
+    if (a.followup === "new") {
+      return FOLLOWUP_WORDS["new"] + (a.kind === "risk" ? "" : " Consider checking in with them privately.");
+    }
     return "Follow-up: " + FOLLOWUP_WORDS[a.followup] + (a.by_name ? ", by " + a.by_name : "") + " at " + clock(a.followup_at) + ".";
   }
 
