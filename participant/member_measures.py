@@ -45,11 +45,12 @@ CLOSED = {
 # ---- what the next session asks ------------------------------------------------------------------
 
 
-def planned_instruments(gs: GroupSession) -> list[Instrument]:
-    """The questionnaires the session's plan holds, in plan order, each once."""
+def planned(gs: GroupSession) -> dict[str, tuple[Instrument, str]]:
+    """{instrument id: (the instrument, its activity's content note)} for the questionnaires the
+    session's plan holds, in plan order, each once."""
     slugs = db.session.execute(select(PlanItem.slug).where(PlanItem.session_id == gs.id)
                                .order_by(PlanItem.position, PlanItem.id)).scalars()
-    found: dict[str, Instrument] = {}
+    found: dict[str, tuple[Instrument, str]] = {}
     for slug in slugs:
         activity = catalogue.resolve(gs.group_id, slug)
         if activity is None or activity.kind != "measure":
@@ -58,8 +59,8 @@ def planned_instruments(gs: GroupSession) -> list[Instrument]:
             inst = instruments.instrument(activity.settings.instrument)
         except KeyError:
             continue
-        found.setdefault(inst.id, inst)
-    return list(found.values())
+        found.setdefault(inst.id, (inst, activity.content_note or ""))
+    return found
 
 
 def closed_reason(gs: GroupSession) -> str | None:
@@ -101,7 +102,7 @@ def card(member: Member) -> dict | None:
     gs = next_session(member)
     if gs is None or closed_reason(gs) is not None:
         return None
-    insts = planned_instruments(gs)
+    insts = [inst for inst, _note in planned(gs).values()]
     if not insts:
         return None
     done = _own_results(member, gs)
@@ -116,7 +117,7 @@ def card(member: Member) -> dict | None:
 # ---- one questionnaire ---------------------------------------------------------------------------
 
 
-def _lookup(public_id: str, session: str, instrument_id: str) -> tuple[Member, GroupSession, Instrument]:
+def _lookup(public_id: str, session: str, instrument_id: str) -> tuple[Member, GroupSession, Instrument, str]:
     """The member (403 unless it is their own browser), a session of their group whose plan holds this
     questionnaire (404 otherwise; a session that is not their next one, unless it has already started
     or ended, is 404 too)."""
@@ -124,14 +125,14 @@ def _lookup(public_id: str, session: str, instrument_id: str) -> tuple[Member, G
     gs = session_by_public_id(session)
     if gs is None or gs.group_id != member.group_id:
         abort(404)
-    inst = next((i for i in planned_instruments(gs) if i.id == instrument_id), None)
+    inst, note = planned(gs).get(instrument_id, (None, ""))
     if inst is None:
         abort(404)
     if closed_reason(gs) is None:
         upcoming = next_session(member)
         if upcoming is None or upcoming.id != gs.id:
             abort(404)
-    return member, gs, inst
+    return member, gs, inst, note
 
 
 def _form_answers(inst: Instrument) -> tuple[dict[str, object], dict[str, int]]:
@@ -148,7 +149,7 @@ def _form_answers(inst: Instrument) -> tuple[dict[str, object], dict[str, int]]:
     return raw, ticked
 
 
-def _page(member: Member, gs: GroupSession, inst: Instrument, *, values: dict | None = None,
+def _page(member: Member, gs: GroupSession, inst: Instrument, note: str, *, values: dict | None = None,
           error: str | None = None, status: int = 200):
     from handouts.session_context import crisis_lines
 
@@ -157,7 +158,7 @@ def _page(member: Member, gs: GroupSession, inst: Instrument, *, values: dict | 
     shown = values if values is not None else (dict(saved.items) if saved is not None else {})
     risk = saved is not None and saved.risk and reason is None
     return render_template(
-        "participant/member_measures.html", member=member, gs=gs, inst=inst,
+        "participant/member_measures.html", member=member, gs=gs, inst=inst, note=note,
         options={item.id: instruments.options_of(inst, item) for item in inst.items}, values=shown,
         saved=saved, error=error, closed=CLOSED.get(reason or ""), crisis=crisis_lines(gs.group) if risk else [],
         when=_before_words(gs),
@@ -186,14 +187,14 @@ def _alert(member: Member, gs: GroupSession, inst: Instrument, risk: tuple[dict,
 
 @bp.route("/me/<public_id>/sessions/<session>/before/<instrument>", methods=["GET", "POST"])
 def member_measure(public_id: str, session: str, instrument: str):
-    member, gs, inst = _lookup(public_id, session, instrument)
+    member, gs, inst, note = _lookup(public_id, session, instrument)
     if request.method == "GET":
-        return _page(member, gs, inst)
+        return _page(member, gs, inst, note)
     if closed_reason(gs) is not None:
-        return _page(member, gs, inst, status=409)
+        return _page(member, gs, inst, note, status=409)
     if (request.content_length or 0) > FORM_MAX or len(request.form) > len(inst.items) + 1:
         log.info("member measure refused: %s", "too large")
-        return _page(member, gs, inst, values={}, status=413,
+        return _page(member, gs, inst, note, values={}, status=413,
                      error="That was more than this questionnaire takes. Please choose your answers again.")
     raw, ticked = _form_answers(inst)
     before = _pairs(_risk(inst, _own_results(member, gs).get(inst.id)))
@@ -201,7 +202,7 @@ def member_measure(public_id: str, session: str, instrument: str):
         row = measure_store.save_before(member, gs, inst.id, raw)
     except ValueError as exc:
         log.info("member measure refused: %s", "not valid")
-        return _page(member, gs, inst, values=ticked, error=str(exc), status=400)
+        return _page(member, gs, inst, note, values=ticked, error=str(exc), status=400)
     with db.transaction():
         audit.record("measure_before", actor="member_self", session=gs, target=f"member:{member.id}")
     risk = _risk(inst, row)
@@ -214,9 +215,9 @@ def member_measure(public_id: str, session: str, instrument: str):
 @bp.post("/me/<public_id>/sessions/<session>/before/<instrument>/delete")
 def member_measure_delete(public_id: str, session: str, instrument: str):
     """Delete the member's answers given on this page (nothing once the session has started)."""
-    member, gs, inst = _lookup(public_id, session, instrument)
+    member, gs, inst, note = _lookup(public_id, session, instrument)
     if closed_reason(gs) is not None:
-        return _page(member, gs, inst, status=409)
+        return _page(member, gs, inst, note, status=409)
     with db.transaction() as s:
         row = s.execute(select(MeasureResult).where(
             MeasureResult.session_id == gs.id, MeasureResult.member_id == member.id,

@@ -104,6 +104,7 @@ def test_the_page_shows_the_instrument_in_its_exact_wording_with_nothing_presele
     for text in (phq.name, phq.stem, *(item.text for item in phq.items), *(o.label for o in phq.options)):
         assert str(text) in page.replace("&#39;", "'").replace("&#34;", '"'), text
     assert "Kroenke K, Spitzer RL" in page and "No permission required" in page
+    assert "One question asks about thoughts of death or self-harm." in page  # the activity's content note
     assert " checked>" not in page
     assert page.count('type="radio" name="q1"') == 4 and 'name="csrf_token"' in page
 
