@@ -55,7 +55,7 @@ def demo_command(seed: int, force: bool) -> None:
         click.echo(f"  {member_name:<{width}}  " + (f"{base}/m/{secret}" if secret else "(left the group: no link)"))
     click.echo(f"\nThe clinical record: {made.record}.")
     if made.every_week is not None:
-        click.echo(f"{made.every_week[0]}'s record (she came every week), a row per session:")
+        click.echo(f"One member's record, a row per session ({made.every_week[0]}, who came every week):")
         click.echo(f"  flask --app wsgi export member {made.every_week[1]} --format csv")
     click.echo("\nThe attendance grid as a spreadsheet:")
     click.echo(f"  flask --app wsgi export attendance --group {made.group_id} --format csv\n")
