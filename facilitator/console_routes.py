@@ -77,7 +77,8 @@ def end(session_id: int):
     if ActionForm().validate_on_submit():
         ops.end(gs, current_user)
         flash("The session has ended.", "ok")
-    return redirect(url_for("facilitator.group", group_id=gs.group_id))
+        return redirect(url_for("facilitator.summary", session_id=gs.id))  # the summary links to the note drafts
+    return redirect(url_for("facilitator.console", session_id=gs.id))
 
 
 from facilitator import plan_routes  # noqa: E402,F401

@@ -1,7 +1,7 @@
 """The PHQ-9 in real browsers: two members (Maya, Tomasz) on phones of their own answer the questionnaire;
 Maya answers item 9 above "Not at all". The console shows her risk answer at once, with what to say and
 the group's safety procedure; the room display only counts answers; Tomasz's phone never shows it. A
-facilitator marks it "Spoke with them", ends the session, finds it in Maya's note draft (and nothing of
+facilitator marks it "Spoke with them", ends the session (landing on its summary), finds it in Maya's note draft (and nothing of
 Tomasz there), signs the note, and opens Maya's chart. Screenshots in test-output/e2e/measure-*.png."""
 from __future__ import annotations
 
@@ -125,8 +125,10 @@ def test_a_risk_answer_reaches_the_console_at_once_and_the_record(server, browse
     fac.wait_for_selector(".alert-risk .followup:has-text('Follow-up: Spoke with them, by Robin')")
     fac.click("button:has-text('End session')")
     maya.wait_for_selector("#ended:not([hidden])")
-
-    fac.goto(f"{server.url}/sessions/{session_id}/notes")
+    fac.wait_for_selector("h1:has-text('Session summary')")  # the end lands on the summary, then the notes
+    assert fac.url.endswith(f"/sessions/{session_id}/summary")
+    fac.click("a:has-text('Write and sign the notes')")
+    fac.wait_for_selector("h1:has-text('Notes: Week 1')")
     note = fac.locator("section.note", has=fac.locator("h2:has-text(\"Maya's note\")"))
     data = note.locator("textarea").first.input_value()
     assert re.search(r"PHQ-9\S*: total 10 \(moderate\); a risk item was answered above its limit\.", data,

@@ -161,8 +161,10 @@ def test_a_risk_answer_given_before_the_session_is_in_that_members_note(app, hel
     assert "Alert (risk)" not in got[f"m{ids['Zephyrine']}"][1]["data"]
 
 
-def test_the_summary_of_an_ended_session_links_to_its_notes(app, held):
+def test_ending_a_session_lands_on_its_summary_which_links_to_the_note_drafts(app, held):
     client, sid = held["owner"].client, held["gs"].id
     assert f"/sessions/{sid}/notes" not in client.get(f"/sessions/{sid}/summary").get_data(as_text=True)
-    assert client.post(f"/sessions/{sid}/end").status_code == 302
-    assert f"/sessions/{sid}/notes" in client.get(f"/sessions/{sid}/summary").get_data(as_text=True)
+    ended = client.post(f"/sessions/{sid}/end")
+    assert ended.status_code == 302 and ended.headers["Location"].endswith(f"/sessions/{sid}/summary")
+    page = client.get(f"/sessions/{sid}/summary").get_data(as_text=True)
+    assert f"/sessions/{sid}/notes" in page and "Write and sign the notes" in page
