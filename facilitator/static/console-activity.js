@@ -172,6 +172,12 @@
     activityStatus = $("activity-status");
 
     $("plan-next").addEventListener("click", function () {
+      // Leaving a go-around while turns are still going needs a yes (Back and Jump ask too).
+      var a = ctx.view && ctx.view.activity;
+      if (a && a.item.kind === "round" && a.view.phase === "running" &&
+          !window.confirm("Leave " + quote(a.item.title) + " while people are still to speak? Who spoke and who passed is kept.")) {
+        return;
+      }
       send("plan_next", {}, "", planStatus);
     });
     $("plan-back").addEventListener("click", function () {

@@ -99,6 +99,12 @@ def test_a_planned_session_from_start_to_summary(server, browser, audit, shots):
     shots(ben, "plan-4-participant-round")
     shots(display, "plan-5-display-round", full_page=False)
     shots(fac, "plan-6-console-round")
+    asked = []
+    fac.once("dialog", lambda d: (asked.append(d.message), d.dismiss()))
+    fac.click("#plan-next")  # "Next" in a running go-around asks first; "no" keeps the round
+    fac.wait_for_timeout(300)
+    assert asked and "still to speak" in asked[0], asked
+    assert fac.locator("#activity-body button:has-text('Finish round')").count() == 1
     for _ in range(4):
         if fac.locator("#activity-body button:has-text('Next speaker'):enabled").count() == 0:
             break
