@@ -68,7 +68,9 @@ def group_notes(group_id: int):
     for n in db.session.execute(select(ClinicalNote).where(ClinicalNote.group_id == group.id)).scalars():
         by_session.setdefault(n.session_id, []).append(n)
     rows = [{"gs": s, "status": notes.status_of(by_session.get(s.id, []))} for s in ended]
-    return render_template("facilitator/notes_list.html", group=group, role=role, rows=rows,
+    people = db.session.execute(select(Member).where(Member.group_id == group.id)
+                                .order_by(Member.display_name, Member.id)).scalars().all()
+    return render_template("facilitator/notes_list.html", group=group, role=role, rows=rows, members=people,
                            action=ActionForm()), 200, NO_STORE
 
 

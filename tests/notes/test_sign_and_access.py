@@ -165,3 +165,15 @@ def test_record_settings_are_the_owners(app, team):
         g = db.session.get(Group, team["g"].id)
         assert (g.note_format, g.members_see_trends, g.safety_procedure) == ("soap", True, "Call the duty worker.")
         assert db.session.query(AuditEvent).filter_by(action="group_record_settings").count() == 1
+
+
+def test_the_supervisor_reaches_each_members_record_from_the_notes_list(app, team):
+    sup, gid = team["who"]["supervisor"], team["g"].id
+    page = sup.get(f"/groups/{gid}/notes").get_data(as_text=True)
+    assert f"/groups/{gid}/trends" in page
+    for name, who in team["people"].items():
+        link = f"/groups/{gid}/members/{who.id}/trends"
+        assert link in page and name in page
+        assert sup.get(link).status_code == 200
+    assert sup.get(f"/groups/{gid}/trends").status_code == 200
+    assert team["who"]["other"].get(f"/groups/{gid}/notes").status_code == 404
