@@ -31,7 +31,8 @@ def new_state() -> dict:
         "pause_note": "",
         "show_names": False,
         "members": [],  # admitted members: {"id", "name", "in_room"}
-        "passes": [],  # member ids who passed on the current message
+        "passes": [],  # member ids who passed on the current message or activity
+        "pass_count": {},  # member id: how many times they passed this session (for their note); facilitators only
         "signals": [],  # private "I need a pause" signals; facilitators only
         "next_signal": 1,
         "backchannel": [],  # notes between co-facilitators; facilitators only
@@ -95,6 +96,8 @@ def pass_turn(state: dict, command: dict, now: float) -> list[dict]:
     member = _acting_member(state, command)
     if member["id"] not in state["passes"]:
         state["passes"].append(member["id"])
+        counts = state.setdefault("pass_count", {})
+        counts[member["id"]] = counts.get(member["id"], 0) + 1
     return [{"type": "touched", "members": [member["id"]]}]
 
 
@@ -188,6 +191,7 @@ def erase_member(state: dict, command: dict, now: float) -> list[dict]:
     admitted if they are. The running activity's part is erased by core.state, for any kind."""
     member_id = erase_target(command)
     state["passes"] = [p for p in state["passes"] if p != member_id]
+    state.get("pass_count", {}).pop(member_id, None)
     state["signals"] = [s for s in state["signals"] if s["member"] != member_id]
     return [{"type": "touched", "members": "all"}]
 

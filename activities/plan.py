@@ -87,6 +87,7 @@ def go(state: dict, index: object, activity: Any, item_brief: dict, now: float, 
     new_activity = engine.start(activity, _members(state), now, seed, options)
     effects = stop(state, now)
     state["current"], state["activity"], state["item"], state["item_started_at"] = index, new_activity, item_brief, now
+    state["passes"] = []  # a pass is on the question in front of people: a new activity asks afresh
     return effects + [{"type": "touched", "members": "all"}]
 
 

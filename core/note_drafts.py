@@ -88,8 +88,9 @@ def _participation(runs: list[dict], turns: dict, state: dict, engine_ids: set[s
                 lines.append(f"{run['title']}: did not take part.")
         elif seconds:
             lines.append(f"{run['title']}: spoke for {_duration(seconds)}.")
-    if any(m in engine_ids for m in state.get("passes", [])):
-        lines.append("Used the pass.")
+    passes = sum(n for m, n in state.get("pass_count", {}).items() if m in engine_ids)
+    if passes or any(m in engine_ids for m in state.get("passes", [])):
+        lines.append("Used the pass." if passes <= 1 else f"Used the pass {passes} times.")
     signals = sum(1 for s in state.get("signals", []) if s.get("member") in engine_ids)
     if signals:
         lines.append(f"Asked for a pause {signals} time(s).")

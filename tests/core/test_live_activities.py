@@ -161,3 +161,15 @@ def test_pairs_run_live_with_a_server_seed(app, live_room):
     view = last_view(fac)["activity"]["view"]
     placed = sorted(m["id"] for g in view["groups"] for m in g["members"])
     assert placed == sorted([live_room["ana_id"], live_room["ben_id"], live_room["cy_id"]])
+
+
+def test_a_pass_in_the_lobby_does_not_stick_into_the_next_activity_but_is_counted(live_room):
+    fac, ana = live_room["fac"], live_room["ana"]
+    assert cmd(ana, "pass")["ok"]
+    assert last_view(ana)["frame"]["passed"] is True
+    assert cmd(fac, "plan_go", index=1)["ok"]
+    assert last_view(ana)["frame"]["passed"] is False  # the go-around asks afresh: no "You passed" left over
+    assert cmd(ana, "pass")["ok"]
+    view = fac.emit("sync", {}, callback=True)["view"]
+    assert view["frame"]["passes"] == [live_room["ana_id"]]
+    assert "pass_count" not in json.dumps(events(ana)) and "pass_count" not in json.dumps(events(live_room["disp"]))

@@ -168,3 +168,14 @@ def test_ending_a_session_lands_on_its_summary_which_links_to_the_note_drafts(ap
     assert ended.status_code == 302 and ended.headers["Location"].endswith(f"/sessions/{sid}/summary")
     page = client.get(f"/sessions/{sid}/summary").get_data(as_text=True)
     assert f"/sessions/{sid}/notes" in page and "Write and sign the notes" in page
+
+
+def test_passes_across_activities_are_counted_in_the_members_note(app, held):
+    console, socks = held["console"], held["socks"]
+    assert console.emit("command", {"type": "plan_go", "index": 0}, callback=True)["ok"]  # Quillontor's pass resets
+    assert socks["Quillontor"].emit("command", {"type": "pass"}, callback=True)["ok"]
+    assert held["owner"].client.post(f"/sessions/{held['gs'].id}/end").status_code == 302
+    got = _notes(app, held["gs"])
+    ids = {name: who.id for name, who in held["people"].items()}
+    assert "Used the pass 2 times." in got[f"m{ids['Quillontor']}"][1]["data"]
+    assert "Used the pass" not in got[f"m{ids['Zephyrine']}"][1]["data"]
