@@ -51,10 +51,11 @@ def _holder(gs: GroupSession):
     return roster.holder_of(gs, request.cookies.get(participant_cookie(gs.public_id)))
 
 
-def _removed_page(holder):
-    """Removed after being let in, or turned away from the waiting room (never admitted)."""
+def _removed_page(gs: GroupSession, holder):
+    """Removed after being let in, or turned away from the waiting room (never admitted): the page keeps
+    the "Help now" link, as every participant screen has it."""
     reason = "removed" if holder.admitted_at is not None else "not_admitted"
-    return render_template("participant/closed.html", reason=reason), 403
+    return render_template("participant/closed.html", reason=reason, gs=gs), 403
 
 
 def _closed_reason(gs: GroupSession) -> str | None:
@@ -79,11 +80,11 @@ def _begin_join(gs: GroupSession):
     The join ticket is bound to the link and code of this moment (participant/joining.py)."""
     holder = _holder(gs)
     if holder is not None and holder.status == "removed":
-        return _removed_page(holder)
+        return _removed_page(gs, holder)
     if holder is not None and holder.status != "left":
         return redirect(url_for("participant.live", public_id=gs.public_id))
     if (reason := _closed_reason(gs)) is not None:
-        return render_template("participant/closed.html", reason=reason), 403
+        return render_template("participant/closed.html", reason=reason, gs=gs), 403
     if (problem := joining.limit_problem(gs, _address())) is not None:
         return _limit_page(problem)
     session["join"] = joining.issue_ticket(gs)
@@ -178,7 +179,7 @@ def agreements(public_id: str):
     if not session.get("join_name"):
         return redirect(url_for("participant.name", public_id=gs.public_id))
     if (reason := _closed_reason(gs)) is not None:
-        return render_template("participant/closed.html", reason=reason), 403
+        return render_template("participant/closed.html", reason=reason, gs=gs), 403
     form = ConsentForm()
     if form.validate_on_submit():
         if (problem := joining.limit_problem(gs, _address())) is not None:
@@ -212,7 +213,7 @@ def live(public_id: str):
     if holder is None or holder.status == "left":
         return render_template("participant/closed.html", reason="no_credential"), 403
     if holder.status == "removed":
-        return _removed_page(holder)
+        return _removed_page(gs, holder)
     return render_template("participant/live.html", gs=gs, me=holder, leave=LeaveForm())
 
 
@@ -226,7 +227,7 @@ def leave(public_id: str):
     holder = _holder(gs)
     if holder is not None and holder.status in ("waiting", "admitted"):
         roster.leave(gs, holder)
-    response = make_response(render_template("participant/closed.html", reason="left"))
+    response = make_response(render_template("participant/closed.html", reason="left", gs=gs))
     response.delete_cookie(participant_cookie(gs.public_id), path="/")
     return response
 

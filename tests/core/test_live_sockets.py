@@ -106,7 +106,8 @@ def test_removal_is_immediate_and_final(room, sock, app):
     assert ack == {"ok": True}
     assert not room["ana_sock"].is_connected()
     assert not sock(room["ana_http"], room["gs"], "participant").is_connected()
-    assert room["ana_http"].get(f"/s/{room['gs'].public_id}").status_code == 403
+    page = room["ana_http"].get(f"/s/{room['gs'].public_id}")
+    assert page.status_code == 403 and f"/s/{room['gs'].public_id}/help".encode() in page.data  # "Help now" stays
     assert room["ana_http"].get(f"/j/{room['gs'].join_token}").status_code == 403
     r = room["ana_http"].post("/join", data={"code": room["gs"].join_code})
     assert r.status_code == 403 and b"has removed you" in r.data

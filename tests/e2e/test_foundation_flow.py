@@ -111,6 +111,8 @@ def test_facilitator_and_two_participants(server, browser, audit, shots):
     fac.click("#roster .person:has-text('Ben') button:has-text('Remove')")
     ben.wait_for_selector("text=You can't rejoin this session")
     audit(ben, "removed page")
+    assert ben.locator("a.help-link:has-text('Help now')").count() == 1  # the removed page keeps it
+    shots(ben, "participant-4-removed")
     ben.goto(link)
     assert "can't rejoin" in ben.inner_text("body")
     fac.wait_for_selector("#roster .person:has-text('Ben')", state="detached")
