@@ -51,7 +51,9 @@
     if (f.signal && f.signal.acknowledged) {
       status = "A facilitator has seen your signal." + (f.signal.note ? " " + f.signal.note : "");
     }
-    $("pause").disabled = !!(f.signal && !f.signal.acknowledged);
+    var waitingForAck = !!(f.signal && !f.signal.acknowledged);
+    $("pause").disabled = waitingForAck;
+    SB.setText($("pause"), waitingForAck ? "Pause signal sent" : "I need a pause");
     SB.setText($("me-status"), status);
     if (window.SBActivity) { window.SBActivity.render(view, live); }
   }
@@ -81,7 +83,10 @@
   });
   $("pause").addEventListener("click", function () {
     $("pause").disabled = true;
-    act("pause_signal").then(function () { $("pause").disabled = false; });
+    showError("");
+    live.command("pause_signal").then(function (ack) {
+      if (!ack.ok) { showError(ack.error); $("pause").disabled = false; }  // sent: the view keeps it disabled
+    });
   });
   SB.confirmForms();
 })();

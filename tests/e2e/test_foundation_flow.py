@@ -86,12 +86,14 @@ def test_facilitator_and_two_participants(server, browser, audit, shots):
 
     ana.click("#pause")
     fac.wait_for_selector(".alert:has-text('Ana needs a pause')")
+    ana.wait_for_selector("#pause:disabled:has-text('Pause signal sent')")  # the button says it was sent
     assert "pause" not in ben.inner_text("#me-status")  # the signal is private
     audit(fac, "console (pause signal)")
     shots(fac, "facilitator-1-console-signal")
     fac.fill(".alert input", "Take your time. I'll check in with you at the break.")
     fac.click(".alert button")
     ana.wait_for_selector("#me-status:has-text('has seen your signal')")
+    ana.wait_for_selector("#pause:enabled:has-text('I need a pause')")  # and can be sent again
     assert "check in with you" not in ben.inner_text("body")
     shots(ana, "participant-3-live-acknowledged")
 
