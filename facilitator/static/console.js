@@ -153,7 +153,9 @@
       li.appendChild(confirmButton);
     }
     if (p.status === "waiting") {
-      li.appendChild(button("Admit", "primary small", function () { live.send("admit", { participant: p.id }).then(report); }));
+      var admit = button("Admit", "primary small", function () { live.send("admit", { participant: p.id }).then(report); });
+      admit.setAttribute("aria-label", "Admit " + p.name);
+      li.appendChild(admit);
     }
     if (p.status === "admitted" && !p.member && !p.claim) {
       var makeMember = button("Make member", "small", function () {
@@ -164,11 +166,13 @@
       makeMember.setAttribute("aria-label", "Make " + p.name + " a member of the group");
       li.appendChild(makeMember);
     }
-    li.appendChild(button("Remove", "danger small", function () {
+    var remove = button("Remove", "danger small", function () {
       if (window.confirm("Remove " + p.name + " from this session? They will not be able to come back with their link.")) {
         live.send("remove", { participant: p.id }).then(report);
       }
-    }));
+    });
+    remove.setAttribute("aria-label", "Remove " + p.name + " from the session");
+    li.appendChild(remove);
     return li;
   }
 
