@@ -806,7 +806,12 @@
       ev.preventDefault();
       var answers = {};
       readers.forEach(function (read) { read(answers); });
-      act("submit", { member: m.id, answers: answers }, "Saved " + m.name + "'s answers.");
+      act("submit", { member: m.id, answers: answers }, "Saved " + m.name + "'s answers.").then(function (ack) {
+        if (ack && ack.ok) {  // done: fold it away, focus back on its summary (a refusal keeps it open as typed)
+          details.open = false;
+          details.querySelector("summary").focus();
+        }
+      });
     });
     return details;
   }

@@ -77,6 +77,7 @@ def test_a_planned_session_from_start_to_summary(server, browser, audit, shots):
     details.locator("select").nth(1).select_option("5")
     details.locator("button:has-text('Save answers')").click()
     fac.wait_for_selector(".ca-answer:has-text('Cy'):has-text('calm')")
+    fac.wait_for_selector("details:has(summary:has-text('Fill in for Cy')):not([open])")  # saved: it folds away
     audit(ana, "participant check-in")
     audit(fac, "console check-in")
     shots(ana, "plan-2-participant-checkin")
