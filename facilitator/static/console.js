@@ -33,7 +33,7 @@
     var box = $("alerts");
     box.textContent = "";
     signals.forEach(function (s) {
-      var card = el("div", { "class": "alert", role: "group", "aria-label": "Pause signal from " + s.name });
+      var card = el("div", { "class": "alert", role: "group", "aria-label": "Pause signal from " + s.name, id: "signal-" + s.id });
       card.appendChild(el("p", {}, s.name + " needs a pause."));
       var note = el("input", { type: "text", maxlength: "200", "aria-label": "Private note to " + s.name,
                                placeholder: "Optional private note, e.g. Take your time, I'll check in with you." });
@@ -88,7 +88,7 @@
   function alertCard(a) {
     var kind = a.kind || "distress";
     var card = el("div", { "class": "alert alert-" + kind + " followup-" + a.followup, role: "group",
-                           "aria-label": KIND_LABEL[kind] + " for " + a.name });
+                           "aria-label": KIND_LABEL[kind] + " for " + a.name, id: "alert-" + a.id });
     if (kind === "risk") { card.appendChild(el("p", { "class": "alert-kind" }, "Risk answer: act today")); }
     card.appendChild(el("p", {}, alertText(a) + (a.activity ? " (" + a.activity + ", " + clock(a.at) + ")" : "")));
     if (kind === "risk" && a.followup === "new") { card.appendChild(safetyBlock()); }
@@ -133,6 +133,7 @@
     SB.setText($("passes"), passed.length ? "Passed on this: " + passed.join(", ") : "");
     renderSignals(f.signals);
     renderDistress(view.alerts);
+    window.SBAttention.view(view);
     if (view.join) { $("qr").src = view.join.qr; SB.setText($("join-code"), view.join.code); $("join-url").value = view.join.url; }
     if (window.SBConsoleActivity) { window.SBConsoleActivity.render(view, live, names); }
   }
@@ -189,22 +190,21 @@
     $("lock").checked = r.locked;
     $("auto-admit").checked = r.auto_admit;
     SB.setText($("counts"), "(" + inside.length + " in, " + waiting.length + " waiting)");
+    window.SBAttention.roster(r);
   }
 
   live = SB.connect({
     session: app.dataset.session, as: "facilitator",
     onView: renderView, onRoster: renderRoster,
+    // Pause signals, check-in alerts and feedback flags are announced by the attention bar (once each).
     onAlert: function (a) {
-      if (a.kind === "pause") { announce(a.name + " needs a pause."); }
-      if (a.kind === "distress") { announce(alertText(a) + " Consider checking in with them privately."); }
       if (a.kind === "risk") {
         var urgent = $("risk-alert");
         SB.setText(urgent, "Risk answer from " + a.name + ". " + (a.say || "") + " The safety procedure is below.");
         urgent.hidden = false;
       }
-      if (a.kind === "feedback") { announce("Feedback flag: " + alertText(a)); }
     },
-    onConn: function (s) { SB.setText($("conn"), SB.connText[s]); },
+    onConn: function (s) { SB.setText($("conn"), SB.connText[s]); window.SBAttention.conn(s); },
     onStatus: function (s) { if (s === "refused") { window.location.reload(); } },
   });
 
@@ -242,6 +242,7 @@
     if (!name) { return; }
     live.send("add_in_room", { name: name }).then(function (ack) { if (report(ack).ok) { $("in-room-name").value = ""; } });
   });
+  window.SBAttention.use(live);
   setInterval(function () { live.send("roster", {}).then(function (ack) { if (ack.ok) { renderRoster(ack.roster); } }); }, 30000);
   SB.confirmForms();
 })();

@@ -86,6 +86,17 @@ def open_first_console(page, server, group: str, title: str) -> None:
     page.wait_for_selector("#conn:has-text('connected')")
 
 
+def enter_by_link(page, link: str, name: str):
+    """A participant's way in on an open page: the link, a name, the agreements, then the waiting room."""
+    page.goto(link)
+    page.fill("#name", name)
+    page.click("text=Next")
+    page.check("#agree")
+    page.click("text=Join the session")
+    page.wait_for_selector("#waiting:not([hidden])")
+    return page
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     srv = Server(tmp_path_factory.mktemp("e2e"))

@@ -3,7 +3,7 @@ console (never on the phone), and "Clear the waiting room" turns everyone waitin
 the person already admitted stays. Screenshots in test-output/e2e/waiting-room-*.png."""
 import pytest
 
-from tests.e2e.conftest import open_first_console
+from tests.e2e.conftest import enter_by_link, open_first_console
 
 pytestmark = [pytest.mark.e2e, pytest.mark.server, pytest.mark.timeout(600)]
 
@@ -12,14 +12,7 @@ PHONE = {"width": 390, "height": 844}
 
 
 def _phone_joins(browser, link, name):
-    page = browser.new_context(viewport=PHONE).new_page()
-    page.goto(link)
-    page.fill("#name", name)
-    page.click("text=Next")
-    page.check("#agree")
-    page.click("text=Join the session")
-    page.wait_for_selector("#waiting:not([hidden])")
-    return page
+    return enter_by_link(browser.new_context(viewport=PHONE).new_page(), link, name)
 
 
 def test_look_alike_flag_and_clearing_the_waiting_room(server, browser, audit, shots):
