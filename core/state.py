@@ -75,6 +75,8 @@ def dispatch(state: dict, command: dict, now: float) -> tuple[dict, list[dict]]:
         _facilitator(command)
         effects = plan.go(new, command["index"], command["activity_def"], command["brief"], now,
                           command["seed"], command["options"])
+        if new["phase"] == "lobby":  # one Start: the first activity starts the session too
+            effects = effects + frame.set_phase(new, {"to": "running", "actor": command["actor"]}, now)
     elif kind == "plan_stop":
         _facilitator(command)
         effects = plan.stop(new, now)

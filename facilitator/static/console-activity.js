@@ -235,7 +235,10 @@
     var cur = plan.current;
     var next = cur === null || cur === undefined ? 0 : cur + 1;
     var nextBtn = $("plan-next");
-    nextBtn.textContent = !items.length || cur === null || cur === undefined ? "Start first activity"
+    var lobby = ctx.view.frame && ctx.view.frame.phase === "lobby";
+    // One Start: in the lobby, the first activity starts the session too (core/state.py).
+    nextBtn.textContent = !items.length || cur === null || cur === undefined
+      ? (lobby && items.length ? "Start the session: " + items[0].title : "Start first activity")
       : next < items.length ? "Next: " + items[next].title : "End of plan";
     nextBtn.disabled = !items.length || next >= items.length;
     var back = $("plan-back");

@@ -119,12 +119,14 @@
 
   function renderView(view) {
     var f = view.frame;
+    // With a plan, the plan's first activity is the one Start (it starts the session too).
+    var planned = !!(view.plan && view.plan.items && view.plan.items.length);
     SB.setText($("phase"), f.phase);
     $("phase").className = "phase phase-" + f.phase;
     document.querySelectorAll("[data-phase]").forEach(function (b) {
       var to = b.getAttribute("data-phase");
       var resume = b.hasAttribute("data-resume");
-      b.hidden = resume ? f.phase !== "paused" : (to === "running" ? f.phase !== "lobby" : f.phase !== "running");
+      b.hidden = resume ? f.phase !== "paused" : (to === "running" ? f.phase !== "lobby" || planned : f.phase !== "running");
     });
     if (document.activeElement !== $("message")) { $("message").value = f.message; }
     $("show-names").checked = f.show_names;

@@ -452,6 +452,8 @@
     /* helpers for kinds registered in window.SBActivityKinds (activity-partner.js) */
     kit: { el: el, put: put, line: line, button: button, send: send, clock: clock, now: now, same: same, errorLine: errorLine },
     handlesPass: function () { return !!(cur && cur.canPass && cur.canPass()); },
+    ownsPass: function () { return !!(cur && cur.canPass); },  // a turn to pass (a round), when the view allows
+    running: function () { return !!cur; },
     pass: function () { if (cur && cur.pass) { cur.pass(); } },
   };
 })();

@@ -56,12 +56,27 @@
     SB.setText($("pause"), waitingForAck ? "Pause signal sent" : "I need a pause");
     SB.setText($("me-status"), status);
     if (window.SBActivity) { window.SBActivity.render(view, live); }
+    $("pass").hidden = !passMeansSomething(f);
+  }
+
+  /* Pass shows only where it means something: a turn the activity lets you pass, an activity you can
+     sit out, or a question the facilitator put on the screens; not in an empty lobby or a finished round. */
+  function passMeansSomething(f) {
+    var a = window.SBActivity;
+    if (a && a.ownsPass()) { return a.handlesPass(); }
+    if (a && a.running()) { return f.phase !== "paused"; }
+    return !!f.message && f.phase !== "paused";
   }
 
   var live = SB.connect({
     session: app.dataset.session, as: "participant",
     onView: render,
-    onConn: function (s) { if (!turnedAway) { SB.setText($("conn"), SB.connText[s]); } },
+    // Nothing technical in the header: it speaks only when the link is lost.
+    onConn: function (s) {
+      if (turnedAway) { return; }
+      $("conn").setAttribute("data-state", s);
+      SB.setText($("conn"), s === "connected" ? "" : "Reconnecting…");
+    },
     onStatus: function (s) {
       if (s === "not_admitted") { showNotAdmitted(); return; }
       if (turnedAway) { return; }

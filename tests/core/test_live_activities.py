@@ -173,3 +173,15 @@ def test_a_pass_in_the_lobby_does_not_stick_into_the_next_activity_but_is_counte
     view = fac.emit("sync", {}, callback=True)["view"]
     assert view["frame"]["passes"] == [live_room["ana_id"]]
     assert "pass_count" not in json.dumps(events(ana)) and "pass_count" not in json.dumps(events(live_room["disp"]))
+
+
+def test_the_first_activity_starts_the_session_too(live_room):
+    """One Start: from the lobby, starting the first activity puts everyone in the running session;
+    a paused session stays paused when the facilitator moves on."""
+    fac, ana = live_room["fac"], live_room["ana"]
+    assert cmd(fac, "plan_next")["ok"]
+    assert last_view(fac)["frame"]["phase"] == "running"
+    assert last_view(ana)["frame"]["phase"] == "running"
+    assert cmd(fac, "set_phase", to="paused")["ok"]
+    assert cmd(fac, "plan_next")["ok"]
+    assert last_view(fac)["frame"]["phase"] == "paused"

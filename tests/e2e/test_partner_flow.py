@@ -61,7 +61,6 @@ def test_listening_triad_with_rotation_and_a_moderated_feedback_round(server, br
     display = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
     watch(display, errors, "display")
     display.goto(fac.get_attribute("a:has-text('Open room display')", "href"))
-    fac.click("button[data-phase=running]:visible")
     fac.evaluate("""() => { window.f = SB.connect({session: document.getElementById('app').dataset.session,
                                                    as: 'facilitator', onView: v => { window.fv = v; }}); }""")
     fac.wait_for_function("() => window.fv && window.fv.plan.items.length === 3")
