@@ -30,6 +30,7 @@ def new_state() -> dict:
         "message": "",
         "pause_note": "",
         "show_names": False,
+        "show_join": False,  # the join QR and code on the room display after the start, for latecomers
         "members": [],  # admitted members: {"id", "name", "in_room"}
         "passes": [],  # member ids who passed on the current message or activity
         "pass_count": {},  # member id: how many times they passed this session (for their note); facilitators only
@@ -152,6 +153,12 @@ def show_names(state: dict, command: dict, now: float) -> list[dict]:
     return []
 
 
+def show_join(state: dict, command: dict, now: float) -> list[dict]:
+    _require(command, "facilitator")
+    state["show_join"] = bool(command.get("on"))
+    return []
+
+
 def member_join(state: dict, command: dict, now: float) -> list[dict]:
     _require(command, "system")
     member = command.get("member_info") or {}
@@ -203,6 +210,7 @@ COMMANDS = {
     "pause_signal": pause_signal,
     "ack_signal": ack_signal,
     "show_names": show_names,
+    "show_join": show_join,
     "backchannel_note": backchannel_note,
     "member_join": member_join,
     "member_leave": member_leave,
@@ -229,6 +237,7 @@ def facilitator_view(state: dict) -> dict:
         "message": state["message"],
         "pause_note": state["pause_note"],
         "show_names": state["show_names"],
+        "show_join": state.get("show_join", False),
         "members": state["members"],
         "passes": state["passes"],
         "signals": [s for s in state["signals"] if s["ack_at"] is None],
@@ -256,4 +265,5 @@ def display_view(state: dict) -> dict:
         "show_names": state["show_names"],
         "names": [m["name"] for m in state["members"]] if state["show_names"] else [],
         "count": len(state["members"]),
+        "show_join": state.get("show_join", False),
     }

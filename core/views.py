@@ -65,7 +65,17 @@ def display(session: GroupSession, state: dict, version: int) -> dict:
         step = {"number": state["current"] + 1, "of": len(state["plan"])}
     return {"version": version, "server_time": time.time(), "title": session.title,
             "frame": frame.display_view(state), "join": links.join_info(session) if joinable else None,
-            "activity": activity, "step": step}
+            "activity": activity, "step": step, "coming": _coming(state)}
+
+
+def _coming(state: dict) -> dict | None:
+    """Between activities, the room sees what comes next (the plan item's title, nothing else)."""
+    if state["activity"] is not None or state["phase"] not in ("lobby", "running") or not state.get("plan"):
+        return None
+    index = 0 if state["current"] is None else state["current"] + 1
+    if index >= len(state["plan"]):
+        return {"title": None, "last": True}
+    return {"title": state["plan"][index]["title"], "last": False}
 
 
 def alert(state: dict, effect: dict) -> dict:

@@ -130,6 +130,7 @@
     });
     if (document.activeElement !== $("message")) { $("message").value = f.message; }
     $("show-names").checked = f.show_names;
+    $("show-join").checked = !!f.show_join;
     f.members.forEach(function (m) { names[m.id] = m.name; });
     var passed = f.passes.map(function (id) { return names[id] || "someone"; });
     SB.setText($("passes"), passed.length ? "Passed on this: " + passed.join(", ") : "");
@@ -222,6 +223,7 @@
     live.command("set_message", { text: "" }).then(report);
   });
   $("show-names").addEventListener("change", function (ev) { live.command("show_names", { on: ev.target.checked }).then(report); });
+  $("show-join").addEventListener("change", function (ev) { live.command("show_join", { on: ev.target.checked }).then(report); });
   $("lock").addEventListener("change", function (ev) { live.send("lock", { on: ev.target.checked }).then(report); });
   $("auto-admit").addEventListener("change", function (ev) { live.send("auto_admit", { on: ev.target.checked }).then(report); });
   $("admit-all").addEventListener("click", function () { live.send("admit_all", {}).then(report); });

@@ -8,13 +8,20 @@
   function render(view) {
     var f = view.frame;
     SB.setText($("title"), view.title);
-    SB.setText($("phase-text"), f.phase === "paused" ? f.pause_note : PHASE[f.phase]);
+    // Between activities the screen says what comes next rather than going blank.
+    var between = f.phase === "running" && !view.activity && !f.message;
+    var coming = view.coming;
+    SB.setText($("phase-text"), f.phase === "paused" ? f.pause_note
+      : between ? (coming && coming.last ? "That was the last activity" : "We'll go on in a moment") : PHASE[f.phase]);
     SB.setText($("message"), f.phase === "paused" ? "" : f.message);
+    // The join QR and code: while people arrive, and again for latecomers when the facilitator shows it.
     var join = view.join;
-    $("join").hidden = !join || f.phase !== "lobby";
+    $("join").hidden = !join || !(f.phase === "lobby" || (f.show_join && f.phase === "running"));
+    $("join").classList.toggle("display-join-corner", f.phase !== "lobby");
     if (join) { $("qr").src = join.qr; SB.setText($("code"), join.code); }
     SB.setText($("names"), f.show_names && f.names.length ? f.names.join(" · ") : "");
-    SB.setText($("step"), view.step ? "Step " + view.step.number + " of " + view.step.of : "");
+    SB.setText($("step"), coming && coming.title && f.phase !== "paused" ? "Coming up: " + coming.title
+      : view.step ? "Step " + view.step.number + " of " + view.step.of : "");
     if (window.SBDisplayActivity) { window.SBDisplayActivity.render(view); }
   }
 

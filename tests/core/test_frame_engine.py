@@ -38,6 +38,7 @@ def test_phases_follow_the_allowed_transitions():
 @pytest.mark.parametrize("command", [
     {"type": "set_phase", "to": "running"},
     {"type": "set_message", "text": "x"},
+    {"type": "show_join", "on": True},
     {"type": "ack_signal", "signal": 1},
     {"type": "show_names", "on": True},
     {"type": "member_join", "member_info": {"id": "p9", "name": "X"}},
@@ -118,3 +119,16 @@ def test_member_leave_drops_their_passes_and_signals_and_apply_never_mutates():
     assert [m["id"] for m in s2["members"]] == ["p1"] and s2["passes"] == [] and s2["signals"] == []
     with pytest.raises(Rejected, match="not in the session"):
         frame.apply(s2, {"type": "pass", "actor": me("p2")}, 3)
+
+
+def test_the_join_code_can_go_back_on_the_display_for_latecomers():
+    s = frame.new_state()
+    assert frame.display_view(s)["show_join"] is False
+    s, eff = frame.apply(s, {"type": "show_join", "on": True, "actor": FAC}, 1)
+    assert eff == [] and frame.display_view(s)["show_join"] is True and frame.facilitator_view(s)["show_join"] is True
+    s, _ = frame.apply(s, {"type": "show_join", "on": False, "actor": FAC}, 2)
+    assert frame.display_view(s)["show_join"] is False
+    old = frame.new_state()
+    del old["show_join"]  # a session saved before the switch existed
+    assert frame.display_view(old)["show_join"] is False
+    assert "show_join" not in frame.participant_view(s, "p1")  # phones have their own way in

@@ -133,6 +133,19 @@ def test_display_shows_the_step_and_no_guide(live_room):
     assert view["activity"]["item"]["kind"] == "pacer" and "guide" not in view["activity"]["item"]
 
 
+def test_between_activities_the_display_says_what_comes_next(live_room):
+    fac, disp = live_room["fac"], live_room["disp"]
+    cmd(fac, "set_phase", to="running")
+    assert last_view(disp)["coming"] == {"title": "Check-in round", "last": False}
+    cmd(fac, "plan_go", index=1)
+    assert last_view(disp)["coming"] is None  # an activity is on: it speaks for itself
+    cmd(fac, "plan_stop")
+    assert last_view(disp)["coming"]["title"] == "Paced breathing (in 4, out 6)"
+    cmd(fac, "plan_go", index=4)
+    cmd(fac, "plan_stop")
+    assert last_view(disp)["coming"] == {"title": None, "last": True}
+
+
 def test_summary_page_after_the_session(app, live_room, make_facilitator):
     fac, ana = live_room["fac"], live_room["ana"]
     cmd(fac, "plan_next")

@@ -78,6 +78,21 @@ def test_signals_reach_a_scrolled_console(server, browser, audit, shots):
     ana.wait_for_selector("#me-status:has-text('has seen your signal')")
     fac.wait_for_selector("#attention.attention-calm")
 
+    # The room display: the join code goes away once the session runs, and comes back for latecomers.
+    display = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
+    display.goto(fac.get_attribute("a:has-text('Open room display')", "href"))
+    display.wait_for_selector("#join:not([hidden])")
+    fac.click("button[data-phase=running]:visible")
+    display.wait_for_selector("#phase-text:has-text('go on in a moment')")
+    assert display.is_hidden("#join")
+    fac.check("#show-join")
+    display.wait_for_selector("#join.display-join-corner:not([hidden])")
+    assert display.inner_text("#code") == fac.inner_text("#join-code")
+    audit(display, "display, join code for latecomers")
+    shots(display, "attention-4-display-join-again", full_page=False)
+    fac.uncheck("#show-join")
+    display.wait_for_selector("#join", state="hidden")
+
     # A phone that drops out: listed as a lost connection (the roster is pushed on disconnect).
     ben_ctx.close()
     fac.wait_for_selector("#attention-items .attention-note:has-text('Lost connection: Ben')", timeout=15000)

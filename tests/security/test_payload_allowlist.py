@@ -119,9 +119,10 @@ PARTICIPANT_VIEW = {"version": S, "server_time": S, "title": S,
                               "signal": {"acknowledged": S, "note": S}},
                     "activity": "activity"}
 DISPLAY_VIEW = {"version": S, "server_time": S, "title": S,
-                "frame": {"phase": S, "message": S, "pause_note": S, "show_names": S, "names": [S], "count": S},
+                "frame": {"phase": S, "message": S, "pause_note": S, "show_names": S, "names": [S], "count": S,
+                          "show_join": S},
                 "join": {"code": S, "url": S, "qr": S, "locked": S}, "activity": "activity",
-                "step": {"number": S, "of": S}}
+                "step": {"number": S, "of": S}, "coming": {"title": S, "last": S}}
 STATUS = {"status": S}
 EVENTS = {
     "participant": {"snapshot": {"status": S, "view": PARTICIPANT_VIEW}, "view": PARTICIPANT_VIEW, "status": STATUS,
