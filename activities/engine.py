@@ -7,6 +7,12 @@ everything decided goes out as return values (docs/ENGINE_CONTRACT.md). Every st
 ``apply`` never mutates its input: it deep-copies the state, lets the kind change the copy, and adds
 one ``{"type": "touched", "members": [...]}`` effect listing every member whose participant view
 changed (computed by comparing views, so it is right for every kind by construction).
+
+A session pause freezes an activity's clock (``pause`` / ``resume``): while ``state["paused_at"]`` is
+set, every command sees that moment as ``now``, and resuming moves the kind's clock fields
+(``CLOCKS``) on by the length of the pause, so deadlines keep their remaining time and a pacer picks
+up where it stood. Every view of a paused activity with a clock says so (``paused``, ``paused_at``,
+``remaining``).
 """
 from __future__ import annotations
 
@@ -45,10 +51,14 @@ __all__ = [
     "erase_member",
     "facilitator_view",
     "member_record",
+    "pause",
     "participant_view",
     "participant_views",
+    "reopen",
+    "resume",
     "start",
     "summary",
+    "suspend",
 ]
 
 
@@ -71,6 +81,16 @@ KINDS: dict[str, KindEngine] = _registry(
     cards_kind.ENGINE,
     measure_kind.ENGINE,
 )
+
+
+# The absolute times in each kind's state that run on with the clock (None while not set). A session
+# pause moves them on by its length on resume; a kind not listed here has no clock.
+CLOCKS: dict[str, tuple[str, ...]] = {
+    "round": ("turn_started_at", "deadline"),
+    "pacer": ("started_at", "stopped_at", "step_started_at"),
+    "pairs": ("deadline",),
+}
+PAUSED_AT = "paused_at"  # set while a session pause holds the activity's clock; engine-owned, any kind
 
 
 def start(activity: Activity, members: list[dict[str, Any]], now: float, seed: int,
@@ -96,30 +116,83 @@ def apply(state: State, command: Mapping[str, Any], now: float) -> tuple[State, 
     if cmd.actor.role == PARTICIPANT and not is_present(state, cmd.actor.id):
         raise Rejected("You are not part of this activity.")
     new_state = copy.deepcopy(state)
-    effects = list(engine.apply(new_state, cmd, _clock(now)))
+    effects = list(engine.apply(new_state, cmd, _frozen(state, _clock(now))))
     touched = _touched(engine, state, new_state)
     if touched:
         effects.append({"type": "touched", "members": touched})
     return new_state, effects
 
 
+def pause(state: State, now: float) -> State:
+    """The activity with its clock held at ``now`` (a session pause); already paused: unchanged."""
+    _engine_for(state)
+    new_state = copy.deepcopy(state)
+    if new_state.get(PAUSED_AT) is None:
+        new_state[PAUSED_AT] = _clock(now)
+    return new_state
+
+
+def resume(state: State, now: float) -> State:
+    """The activity's clock running again from where it was held: every clock field moves on by the
+    length of the pause (so remaining times are kept). Not paused: unchanged."""
+    _engine_for(state)
+    new_state = copy.deepcopy(state)
+    paused_at = new_state.pop(PAUSED_AT, None)
+    if paused_at is None:
+        return new_state
+    held = max(0.0, _clock(now) - paused_at)
+    for key in CLOCKS.get(new_state["kind"], ()):
+        value = new_state.get(key)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            new_state[key] = value + held
+    return new_state
+
+
+def is_paused(state: State) -> bool:
+    return state.get(PAUSED_AT) is not None
+
+
+def suspend(state: State, now: float) -> State:
+    """The activity as the plan leaves it (Next, Back, Jump, Stop, the session's end): a kind may close
+    what is open (a round closes the running turn and notes what was left, for ``reopen``)."""
+    engine = _engine_for(state)
+    if engine.kind != "round":
+        return copy.deepcopy(state)
+    return round_kind.suspend(copy.deepcopy(state), _frozen(state, _clock(now)))
+
+
+def can_reopen(state: State) -> bool:
+    """Whether an archived run was left unfinished and can carry on (today: a go-around)."""
+    return isinstance(state, Mapping) and state.get("kind") == "round" and round_kind.can_reopen(state)
+
+
+def reopen(state: State, members: list[dict[str, Any]], now: float) -> State:
+    """An archived, unfinished run carrying on with today's members (see ``can_reopen``): for a round,
+    who spoke or passed stays so, newcomers wait their turn, those who left are gone."""
+    if not can_reopen(state):
+        raise ValueError("this run cannot be reopened")
+    new_state = copy.deepcopy(state)
+    new_state.pop(PAUSED_AT, None)
+    return round_kind.reopen(new_state, members_from(members), _clock(now))
+
+
 def facilitator_view(state: State) -> View:
-    return copy.deepcopy(_engine_for(state).facilitator_view(state))
+    return _held(state, copy.deepcopy(_engine_for(state).facilitator_view(state)))
 
 
 def participant_view(state: State, member_id: str) -> View:
-    return copy.deepcopy(_engine_for(state).participant_view(state, member_id))
+    return _held(state, copy.deepcopy(_engine_for(state).participant_view(state, member_id)))
 
 
 def participant_views(state: State, member_ids: list[str]) -> dict[str, View]:
     """``participant_view`` for many members at once (a broadcast): {member id: view}. Copied like the
     single views, with a copy for JSON data (dicts, lists, scalars) that is ~3x faster than deepcopy."""
     views = _views(_engine_for(state), state, list(member_ids))
-    return {member: _copy_json(view) for member, view in views.items()}
+    return {member: _held(state, _copy_json(view)) for member, view in views.items()}
 
 
 def display_view(state: State, show_names: bool) -> View:
-    return copy.deepcopy(_engine_for(state).display_view(state, show_names))
+    return _held(state, copy.deepcopy(_engine_for(state).display_view(state, show_names)))
 
 
 # ---- the data each kind owns (docs/ENGINE_CONTRACT.md, "Each kind owns its data") --------------
@@ -154,6 +227,24 @@ def _clock(now: float) -> float:
     if isinstance(now, bool) or not isinstance(now, (int, float)) or not math.isfinite(now):
         raise ValueError(f"now must be a finite number of seconds, got {now!r}")
     return float(now)
+
+
+def _frozen(state: State, now: float) -> float:
+    """The time a command sees: the moment of the pause while the session's pause holds the clock."""
+    paused_at = state.get(PAUSED_AT) if isinstance(state, Mapping) else None
+    return now if paused_at is None else float(paused_at)
+
+
+def _held(state: State, view: View) -> View:
+    """A paused activity's view (a copy, changed in place) says so: ``paused`` true, ``paused_at`` the
+    moment every client computes its clock at, and ``remaining`` seconds of a running deadline."""
+    paused_at = state.get(PAUSED_AT)
+    if paused_at is None or state["kind"] not in CLOCKS:  # a kind without a clock shows nothing held
+        return view
+    view["paused"], view["paused_at"] = True, paused_at
+    if view.get("deadline") is not None:
+        view["remaining"] = view["deadline"] - paused_at
+    return view
 
 
 def _copy_json(value: Any) -> Any:

@@ -3,6 +3,12 @@
 The hub resolves the activity file for a plan item and passes the parsed activity in; everything
 here is a function of (state, arguments, now). When an activity ends its final state is handed back
 as an `archive` effect, which the hub stores with the session.
+
+Going back to a go-around the plan left open carries it on: the hub passes that item's last archived
+run (`resume`: {"id", "state"}) and `go` reopens it instead of starting afresh; when it ends again its
+archive replaces that run (`replaces`), so a go-around is kept once, however often it was left.
+While the session is paused (frame phase "paused") the running activity's clock is held
+(`engine.pause`), also for an activity started during the pause.
 """
 from __future__ import annotations
 
@@ -38,7 +44,7 @@ def brief(activity: Any, emotions: list[dict]) -> dict:
 
 def ensure_plan_keys(state: dict) -> dict:
     for key, default in (("plan", []), ("current", None), ("activity", None), ("item", None),
-                         ("item_started_at", None), ("elapsed", {})):
+                         ("item_started_at", None), ("elapsed", {}), ("resumed_run", None)):
         state.setdefault(key, default)
     return state
 
@@ -60,11 +66,8 @@ def stop(state: dict, now: float) -> list[dict]:
     """End the running activity (if any) and hand its final state to the hub to keep."""
     if state["activity"] is None:
         return []
-    if state["item"]["kind"] == "round":
-        try:  # close the running turn so the last speaker's airtime is counted
-            state["activity"], _ = engine.apply(state["activity"], {"type": "finish", "actor": HUB}, now)
-        except Rejected:
-            pass  # not started or already finished
+    # a round closes the running turn (its airtime counts) and notes whether it was left open
+    state["activity"] = engine.suspend(state["activity"], now)
     index = state["current"]
     started = state["item_started_at"] or now
     key = str(index)
@@ -72,23 +75,40 @@ def stop(state: dict, now: float) -> list[dict]:
     item = state["item"]
     planned = state["plan"][index]["minutes"] if index is not None and index < len(state["plan"]) else 0
     run = {"position": index, "slug": item["slug"], "title": item["title"], "kind": item["kind"],
-           "planned_minutes": planned, "started_at": started, "ended_at": now, "state": state["activity"]}
-    state["activity"], state["item"], state["item_started_at"] = None, None, None
+           "planned_minutes": planned, "started_at": started, "ended_at": now, "state": state["activity"],
+           "replaces": state.get("resumed_run")}
+    state["activity"], state["item"], state["item_started_at"], state["resumed_run"] = None, None, None, None
     return [{"type": "archive", "run": run}, {"type": "touched", "members": "all"}]
 
 
 def go(state: dict, index: object, activity: Any, item_brief: dict, now: float, seed: int,
-       options: dict) -> list[dict]:
-    """Start plan item `index` (ending whatever runs now)."""
+       options: dict, resume: dict | None = None) -> list[dict]:
+    """Start plan item `index` (ending whatever runs now). `resume` is the item's last archived run in
+    this session ({"id", "state"}, from the hub): a go-around left open carries on from it."""
     if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < len(state["plan"]):
         raise Rejected("There is no such step in the plan.")
     if state["phase"] == "ended":
         raise Rejected("This session has ended.")
-    new_activity = engine.start(activity, _members(state), now, seed, options)
+    reopening = resume is not None and index != state["current"] and engine.can_reopen(resume.get("state"))
+    if reopening:
+        new_activity = engine.reopen(resume["state"], _members(state), now)
+    else:
+        new_activity = engine.start(activity, _members(state), now, seed, options)
+    if state["phase"] == "paused":  # started during a pause: its clock waits for "Resume" too
+        new_activity = engine.pause(new_activity, now)
     effects = stop(state, now)
     state["current"], state["activity"], state["item"], state["item_started_at"] = index, new_activity, item_brief, now
+    state["resumed_run"] = resume["id"] if reopening else None
     state["passes"] = []  # a pass is on the question in front of people: a new activity asks afresh
     return effects + [{"type": "touched", "members": "all"}]
+
+
+def set_clock(state: dict, phase: str, now: float) -> None:
+    """Hold the running activity's clock while the session is paused, and let it run on after."""
+    if state["activity"] is None:
+        return
+    hold = engine.pause if phase == "paused" else engine.resume
+    state["activity"] = hold(state["activity"], now)
 
 
 def act(state: dict, command: dict, now: float) -> list[dict]:

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask, current_app
 from sqlalchemy import select
 
-from activities import plan
+from activities import engine, plan
 from activities.engine import Rejected
 from activities.library import Library, load_library
 from activities.schema import ActivityAdapter
@@ -59,11 +59,25 @@ def available(group_id: int) -> list[tuple[str, Any]]:
 
 
 def _history(session_id: int, state: dict) -> dict[str, float]:
-    runs = [{"kind": kind, "state": st} for kind, st in db.session.execute(
-        select(ActivityRun.kind, ActivityRun.state).where(ActivityRun.session_id == session_id)).all()]
+    replaced = state.get("resumed_run") if state.get("activity") is not None else None
+    runs = [{"kind": kind, "state": st} for run_id, kind, st in db.session.execute(
+        select(ActivityRun.id, ActivityRun.kind, ActivityRun.state).where(ActivityRun.session_id == session_id)).all()
+        if run_id != replaced]  # the go-around carried on after Back counts once: as it runs now
     if state.get("item") and state["item"]["kind"] == "round":
         runs.append({"kind": "round", "state": state["activity"]})
     return plan.airtime_history(runs)
+
+
+def _left_open(session_id: int, state: dict, index: int) -> dict | None:
+    """The plan item's last archived run in this session, if it is a go-around the plan left open (Back
+    to it carries it on): {"id", "state"}; else None."""
+    row = db.session.execute(
+        select(ActivityRun.id, ActivityRun.slug, ActivityRun.state)
+        .where(ActivityRun.session_id == session_id, ActivityRun.position == index)
+        .order_by(ActivityRun.ended_at.desc(), ActivityRun.id.desc()).limit(1)).first()
+    if row is None or row.slug != state["plan"][index]["slug"] or not engine.can_reopen(row.state):
+        return None
+    return {"id": row.id, "state": row.state}
 
 
 def _facilitator_name(actor: dict) -> str:
@@ -103,5 +117,6 @@ def prepare(gs: GroupSession, state: dict, command: dict) -> dict:
                "distress_families": library().distress_families()}
     if activity.kind == "measure":  # each member's last total, for "last time" and the feedback drop flag
         options["previous_totals"] = measure_store.previous_totals(gs, state)
+    resume = _left_open(gs.id, state, index) if activity.kind == "round" and index != state.get("current") else None
     return {**command, "activity_def": activity, "brief": plan.brief(activity, emotions()),
-            "seed": secrets.randbelow(2**31), "options": options}
+            "seed": secrets.randbelow(2**31), "options": options, "resume": resume}

@@ -111,6 +111,10 @@ def _archive(s, session: GroupSession, effects: list[dict]) -> None:
     for effect in effects:
         if effect.get("type") == "archive":
             run = effect["run"]
+            earlier = s.get(ActivityRun, run["replaces"]) if run.get("replaces") else None
+            if earlier is not None and earlier.session_id == session.id:  # a go-around carried on after Back
+                earlier.ended_at, earlier.state = run["ended_at"], run["state"]  # kept once, as far as it got
+                continue
             s.add(ActivityRun(session_id=session.id, position=run["position"], slug=run["slug"],
                               title=run["title"], kind=run["kind"], planned_minutes=run["planned_minutes"],
                               started_at=run["started_at"], ended_at=run["ended_at"], state=run["state"]))

@@ -25,9 +25,11 @@ def session_runs(gs: GroupSession) -> list[dict[str, Any]]:
     """Every activity of the session in order: archived runs, then the running one (as far as it got)."""
     rows = db.session.execute(select(ActivityRun).where(ActivityRun.session_id == gs.id)
                               .order_by(ActivityRun.started_at, ActivityRun.id)).scalars()
-    runs = [{"title": r.title, "kind": r.kind, "planned_minutes": r.planned_minutes, "started_at": r.started_at,
-             "ended_at": r.ended_at, "state": r.state, "running": False} for r in rows]
     state, _version = live.load_state(gs.id)
+    # A go-around carried on after Back is running again: it is listed once, as it runs now.
+    replaced = state.get("resumed_run") if state.get("activity") is not None else None
+    runs = [{"title": r.title, "kind": r.kind, "planned_minutes": r.planned_minutes, "started_at": r.started_at,
+             "ended_at": r.ended_at, "state": r.state, "running": False} for r in rows if r.id != replaced]
     if state.get("activity") is not None and state.get("item"):
         item, index, plan = state["item"], state.get("current"), state.get("plan", [])
         planned = plan[index]["minutes"] if isinstance(index, int) and 0 <= index < len(plan) else 0

@@ -26,6 +26,8 @@ def _frame(state: dict, command: dict, now: float) -> tuple[dict, list[dict]]:
         plan.sync_member(new, "member_leave", command["member"], now)
     elif kind == "set_phase" and new["phase"] == "ended":
         effects += plan.stop(new, now)
+    elif kind == "set_phase":  # "Pause everyone" holds the activity's clock; "Resume" lets it run on
+        plan.set_clock(new, new["phase"], now)
     elif kind == "erase_member":
         alerts.erase_member(new, frame.erase_target(command))
         _erase_in_activity(new, frame.erase_target(command), now)
@@ -74,7 +76,7 @@ def dispatch(state: dict, command: dict, now: float) -> tuple[dict, list[dict]]:
     if kind == "plan_go":
         _facilitator(command)
         effects = plan.go(new, command["index"], command["activity_def"], command["brief"], now,
-                          command["seed"], command["options"])
+                          command["seed"], command["options"], command.get("resume"))
         if new["phase"] == "lobby":  # one Start: the first activity starts the session too
             effects = effects + frame.set_phase(new, {"to": "running", "actor": command["actor"]}, now)
     elif kind == "plan_stop":

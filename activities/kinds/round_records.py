@@ -20,6 +20,9 @@ def erase_member(state: State, member_id: str) -> State:
         new.get(key, {}).pop(member_id, None)
     if new.get("speaker") == member_id:
         new["speaker"] = new["turn_started_at"] = new["deadline"] = None
+    for key, field in (("left_open", "speaker"), ("resumed", "reopened")):
+        if isinstance(new.get(key), dict) and new[key].get(field) == member_id:
+            new[key][field] = None
     return new
 
 

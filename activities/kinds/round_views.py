@@ -42,7 +42,17 @@ def facilitator_view(state: State) -> View:
         "hands": list(state["hands"]),
         "volunteers": list(state["volunteers"]),
         "members": [_member_row(state, member) for member in [*state["order"], *gone]],
+        "resumed": _resumed(state),
     }
+
+
+def _resumed(state: State) -> dict[str, Any] | None:
+    """How far the round had got when going back carried it on ("Resumed: 3 of 8 have spoken")."""
+    resumed = state.get("resumed")
+    if not isinstance(resumed, dict):
+        return None
+    reopened = resumed.get("reopened")
+    return {**resumed, "reopened": None if reopened is None else {"id": reopened, "name": name_of(state, reopened)}}
 
 
 def participant_view(state: State, member_id: str) -> View:

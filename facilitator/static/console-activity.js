@@ -331,7 +331,7 @@
     v.members.forEach(function (m) { byId[m.id] = m; });
 
     out.push({
-      key: "round-top", sig: JSON.stringify([runKey, v.phase, v.mode, v.prompt, v.turn_seconds]),
+      key: "round-top", sig: JSON.stringify([runKey, v.phase, v.mode, v.prompt, v.turn_seconds, v.resumed]),
       build: function () {
         var box = el("div", { "class": "ca-block" });
         var p = add(box, el("p", { "class": "ca-prompt" }));
@@ -340,6 +340,12 @@
         var mode = ORDER[v.mode] || [v.mode, ""];
         add(box, el("p", { "class": "ca-meta" }, mode[0] + " \u00b7 soft turn timer " + mmss(v.turn_seconds) +
                                               (v.phase === "ready" ? " \u00b7 not started" : v.phase === "finished" ? " \u00b7 finished" : "")));
+        if (v.resumed && open) {  /* Back carried the go-around on instead of starting it again */
+          var r = v.resumed;
+          add(box, el("p", { "class": "ca-hint ca-resumed", role: "status" }, "Resumed: " + r.spoken + " of " + r.of +
+            (r.spoken === 1 ? " has" : " have") + " spoken" + (r.passed ? ", " + r.passed + " passed" : "") + "." +
+            (r.reopened ? " " + r.reopened.name + "'s turn starts again." : "")));
+        }
         if (v.phase === "ready") {
           var b = add(box, buttons("Round"));
           b.appendChild(button("Start round", { id: "round-start", cls: "primary" },
@@ -355,7 +361,7 @@
       var speaker = v.speaker ? byId[v.speaker.id] : null;
       out.push({
         key: "round-speaker",
-        sig: JSON.stringify([runKey, v.speaker, v.deadline, v.turn_started_at, v.upcoming, v.mode,
+        sig: JSON.stringify([runKey, v.speaker, v.deadline, v.turn_started_at, v.paused_at, v.upcoming, v.mode,
                              speaker && [speaker.asked_later, speaker.in_room], v.members.map(function (m) { return m.name; })]),
         build: function (ticker) {
           var box = el("div", { "class": "ca-block ca-speaker", role: "region", "aria-labelledby": "round-speaker-h" });
@@ -367,11 +373,14 @@
             var big = add(timer, el("span", { "class": "ca-timer-big" }));
             var small = add(timer, el("span", { "class": "ca-timer-small" }));
             ticker(function () {
-              var left = v.deadline - now();
+              var t = v.paused ? v.paused_at : now();  /* the session's pause holds the turn's clock */
+              var left = v.deadline - t;
               var over = left < 0;
-              big.textContent = over ? "+" + mmss(-left) + " over" : mmss(Math.ceil(left)) + " left";
-              small.textContent = "turn " + mmss(now() - v.turn_started_at) + " of " + mmss(v.deadline - v.turn_started_at) + " (soft: nobody is cut off)";
+              big.textContent = (v.paused ? "Paused \u00b7 " : "") + (over ? "+" + mmss(-left) + " over" : mmss(Math.ceil(left)) + " left");
+              small.textContent = "turn " + mmss(t - v.turn_started_at) + " of " + mmss(v.deadline - v.turn_started_at) +
+                (v.paused ? " (held while the session is paused)" : " (soft: nobody is cut off)");
               timer.classList.toggle("is-over", over);
+              timer.classList.toggle("is-paused", !!v.paused);
             });
           } else {
             add(row, el("p", { "class": "ca-speaker-none" },
@@ -500,7 +509,7 @@
     var rows = v.members.filter(function (m) { return m.present || m.airtime > 0; });
     return {
       key: "round-fair",
-      sig: JSON.stringify([runKey, v.speaker, v.turn_started_at, rows.map(function (m) {
+      sig: JSON.stringify([runKey, v.speaker, v.turn_started_at, v.paused_at, rows.map(function (m) {
         return [m.id, m.name, m.airtime, m.spoken_before, m.present];
       })]),
       build: function (ticker) {
@@ -524,7 +533,7 @@
           return { m: m, bar: bar, text: text };
         });
         ticker(function () {
-          var live = v.speaker && v.turn_started_at ? Math.max(0, now() - v.turn_started_at) : 0;
+          var live = v.speaker && v.turn_started_at ? Math.max(0, (v.paused ? v.paused_at : now()) - v.turn_started_at) : 0;
           var values = cells.map(function (c) { return c.m.airtime + (v.speaker && c.m.id === v.speaker.id ? live : 0); });
           var longest = Math.max.apply(null, [1].concat(values));
           cells.forEach(function (c, i) {
@@ -844,7 +853,7 @@
           });
         }
         ticker(function () {
-          var t = now();
+          var t = v.paused ? v.paused_at : now();  /* the session's pause holds the pacer where it was */
           var finished = v.running && t >= v.ends_at;
           var stepNow = senses ? Math.min(v.senses.length - 1, v.step + Math.floor(Math.max(0, t - v.step_started_at) / v.step_seconds)) : -1;
           if (!v.running) {
@@ -865,7 +874,7 @@
             state.textContent = "Running \u00b7 " + mmss(since) + " of " + mmss(v.total_seconds) + " \u00b7 breath " +
               (Math.floor(since / v.cycle_seconds) + 1) + " of " + v.cycles + " \u00b7 " + label;
           }
-          state.classList.toggle("is-running", v.running && !finished);
+          state.classList.toggle("is-running", v.running && !finished && !v.paused);
           stepItems.forEach(function (li, i) {
             var on = v.running && !finished && i === stepNow;
             li.classList.toggle("is-current", on);
@@ -883,6 +892,9 @@
         }
         return box;
       }
+          } else if (v.paused) {
+            state.textContent = "Paused with the session at " + mmss(t - v.started_at) + " of " + mmss(v.total_seconds) +
+              ". It carries on from there when you resume.";
     }];
   }
 

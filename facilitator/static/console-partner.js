@@ -258,7 +258,8 @@
             var over = left < 0;
             var words = over ? "+" + h.mmss(-left) + " over" : h.mmss(Math.ceil(left)) + " left";
             big.textContent = (v.paused ? "Paused \u00b7 " : "") + words;
-            small.textContent = v.paused ? "the timer is paused \u00b7 soft: nobody is cut off" : "soft timer: nobody is cut off";
+            small.textContent = v.paused_at != null ? "held while the session is paused"
+              : v.paused ? "the timer is paused \u00b7 soft: nobody is cut off" : "soft timer: nobody is cut off";
             timer.classList.toggle("is-over", over);
             timer.classList.toggle("is-paused", !!v.paused);
           });
@@ -272,7 +273,9 @@
                                  function () { act("extend", { seconds: 60 }, "Added one minute."); }));
           b.appendChild(h.button("+2 min", { id: "pairs-ext2", more: "extend the round by two minutes" },
                                  function () { act("extend", { seconds: 120 }, "Added two minutes."); }));
-          if (v.paused) {
+          if (v.paused_at != null) {
+            /* the session's pause holds the timer; resuming the session lets it run on */
+          } else if (v.paused) {
             b.appendChild(h.button("Resume", { id: "pairs-pause", more: "the timer" },
                                    function () { act("resume", {}, "The timer is running again."); }));
           } else {

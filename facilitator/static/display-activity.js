@@ -38,8 +38,8 @@
       var on = v && v.phase === "running" && v.deadline != null;
       time.hidden = bar.hidden = !on;
       if (!on) { return; }
-      var rest = v.deadline - now(), total = v.deadline - v.turn_started_at;
-      put(time, rest > 0 ? clock(rest) : "Take the time you need");
+      var rest = v.deadline - (v.paused ? v.paused_at : now()), total = v.deadline - v.turn_started_at;
+      put(time, v.paused ? (rest > 0 ? "Paused · " + clock(rest) : "Paused") : rest > 0 ? clock(rest) : "Take the time you need");
       time.classList.toggle("is-over", rest <= 0);
       bar.classList.toggle("is-over", rest <= 0);
       fill.style.width = Math.min(100, Math.max(0, 100 * (1 - rest / total))) + "%";
@@ -156,26 +156,26 @@
 
     function tick() {
       if (!v) { return; }
-      var t = now();
+      var t = v.paused ? v.paused_at : now(), held = !v.running || v.paused;  /* paused: the moment it stopped */
       if (v.mode === "senses") {
         var s = senseAt(v, t), step = v.senses[s.index];
         body.classList.add("senses");
         stage.hidden = true;
         line(count, s.done ? "" : String(step.count));
         put(word, s.done ? "Take a moment before we move on" : step.prompt);
-        put(sub, !v.running ? "Paused" : s.done ? "" : "Step " + (s.index + 1) + " of " + s.of + " · " + clock(s.left));
+        put(sub, held ? "Paused" : s.done ? "" : "Step " + (s.index + 1) + " of " + s.of + " · " + clock(s.left));
         return;
       }
       var b = breathAt(v, t);
       count.hidden = true;
       stage.hidden = motion.matches;
       circle.style.transform = "scale(" + (0.4 + 0.6 * b.size).toFixed(3) + ")";
-      circle.classList.toggle("is-paused", !v.running);
-      put(word, !v.running ? "Paused" : b.done ? "Well done" : BREATH[b.label] + "… " + b.left);
-      put(sub, b.done || !v.running ? "" : "Breath " + b.breath + " of " + v.cycles);
+      circle.classList.toggle("is-paused", held);
+      put(word, held ? "Paused" : b.done ? "Well done" : BREATH[b.label] + "… " + b.left);
+      put(sub, b.done || held ? "" : "Breath " + b.breath + " of " + v.cycles);
     }
     return { update: function (view) { v = view; tick(); }, tick: tick,
-      animate: function () { return v && v.mode === "breathing" && v.running && !motion.matches; } };
+      animate: function () { return v && v.mode === "breathing" && v.running && !v.paused && !motion.matches; } };
   }
 
   /* ---- info -------------------------------------------------------------------------------- */
@@ -243,6 +243,7 @@
     document.body.classList.toggle("has-activity", !!a);
     if (!a) { stop(); cur = null; root.textContent = ""; root.hidden = true; return; }
     var key = a.item.slug + "|" + a.view.kind;
+    document.body.classList.toggle("is-paused", !!(view.frame && view.frame.phase === "paused"));  /* display-activity.css */
     if (!cur || cur.key !== key) { stop(); build(a, key); }
     root.hidden = false;
     cur.update(a.view, view.frame);

@@ -121,8 +121,8 @@
       var on = v && v.phase === "running" && v.deadline != null;
       time.hidden = bar.hidden = !on;
       if (!on) { return; }
-      var left = v.deadline - now(), over = left <= 0;
-      put(time, !over ? clock(left) + " left"
+      var left = v.deadline - (v.paused ? v.paused_at : now()), over = left <= 0;  /* a session pause holds the clock */
+      put(time, v.paused ? (over ? "Paused" : "Paused · " + clock(left) + " left") : !over ? clock(left) + " left"
         : v.my_turn ? "Time's up — take the time you need" : "Time's up — there's no rush");
       time.classList.toggle("is-over", over);
       bar.classList.toggle("is-over", over);
@@ -342,26 +342,26 @@
     var sub = el("p", "pacer-sub", body);
 
     function tick() {
-      var t = now(), s, b;
+      var t = v.paused ? v.paused_at : now(), held = !v.running || v.paused, s, b;  /* paused: the moment it stopped */
       if (v.mode === "senses") {
         s = senseAt(v, t);
         body.classList.add("senses");
         stage.hidden = true;
         line(count, s.done ? "" : v.senses[s.index].count);
         put(word, s.done ? "That was the last step. Take a moment before moving on." : v.senses[s.index].prompt);
-        put(sub, !v.running ? "Paused" : s.done ? "" : "Step " + (s.index + 1) + " of " + v.senses.length + " · " + clock(s.left));
+        put(sub, held ? "Paused" : s.done ? "" : "Step " + (s.index + 1) + " of " + v.senses.length + " · " + clock(s.left));
         return;
       }
       b = breathAt(v, t);
       count.hidden = true;
       stage.hidden = motion.matches;
       circle.style.transform = "scale(" + (0.4 + 0.6 * b.size).toFixed(3) + ")";
-      circle.classList.toggle("is-paused", !v.running);
-      put(word, !v.running ? "Paused" : b.done ? "Well done. Breathe at your own pace." : BREATH[b.label] + "… " + b.left);
-      put(sub, b.done || !v.running ? "" : "Breath " + b.breath + " of " + v.cycles);
+      circle.classList.toggle("is-paused", held);
+      put(word, held ? "Paused" : b.done ? "Well done. Breathe at your own pace." : BREATH[b.label] + "… " + b.left);
+      put(sub, b.done || held ? "" : "Breath " + b.breath + " of " + v.cycles);
     }
     return { update: function (view) { v = view; tick(); }, tick: tick,
-      animate: function () { return v.mode === "breathing" && v.running && !motion.matches; } };
+      animate: function () { return v.mode === "breathing" && v.running && !v.paused && !motion.matches; } };
   }
 
   /* info */

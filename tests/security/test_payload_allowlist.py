@@ -62,12 +62,14 @@ def item_spec(kind: str) -> dict:  # never "guide"
 ANSWER = AnyOf(S, {"word": S, "family": S}, [S])
 SUMMARY = {"answered": S, "families": MapOf(S), "mean": S, "histogram": [S], "too_few": S}
 HEADING = {"field": S, "label": S, "type": S}
-ROUND_COMMON = dict.fromkeys(("kind", "phase", "mode", "prompt", "turn_seconds", "turn_started_at", "deadline"), S)
-PAIRS_COMMON = dict.fromkeys(("kind", "exercise", "phase", "round", "round_minutes", "deadline", "paused",
-                              "remaining", "total_rounds"), S)
+HELD = dict.fromkeys(("paused", "paused_at", "remaining"), S)  # while the session's pause holds the clock (engine.py)
+ROUND_COMMON = {**dict.fromkeys(("kind", "phase", "mode", "prompt", "turn_seconds", "turn_started_at", "deadline"), S),
+                **HELD}
+PAIRS_COMMON = {**dict.fromkeys(("kind", "exercise", "phase", "round", "round_minutes", "deadline", "paused",
+                                 "remaining", "total_rounds"), S), **HELD}
 CARDS_COMMON = {**dict.fromkeys(("kind", "mode", "anonymity", "worked_example", "max_chars"), S), "templates": [S]}
 PACER = {**dict.fromkeys(("kind", "mode", "running", "started_at", "stopped_at", "cycles", "step", "step_started_at",
-                          "step_seconds", "cycle_seconds", "total_seconds", "ends_at"), S),
+                          "step_seconds", "cycle_seconds", "total_seconds", "ends_at"), S), **HELD,
          "pattern": [{"label": S, "seconds": S}], "senses": [{"count": S, "prompt": S}]}
 INFO = {"kind": S, "sections": [{"heading": S, "body": S}], "reflection": [S], "current": S}
 PERSON = {"id": S, "name": S}
@@ -302,6 +304,9 @@ def run_session(s) -> tuple[Recorder, dict]:
         kinds_run[kind] = kinds_run.get(kind, 0) + 1
         if kind == "form":
             fields = {fl["id"]: fl for fl in facilitator_view()["activity"]["view"]["fields"]}
+        assert f("set_phase", to="paused")["ok"]  # every view of a held activity goes through the allow-lists too
+        everyone_syncs()
+        assert f("set_phase", to="running")["ok"]
             for who in [*people, "dov"]:
                 answers = {}
                 for fid, field in fields.items():
