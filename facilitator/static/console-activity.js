@@ -860,6 +860,9 @@
             state.textContent = "Stopped after " + mmss(v.stopped_at - v.started_at) + ".";
           } else if (finished) {
             state.textContent = "Finished. Restart for another round, or move on.";
+          } else if (v.paused) {
+            state.textContent = "Paused with the session at " + mmss(t - v.started_at) + " of " + mmss(v.total_seconds) +
+              ". It carries on from there when you resume.";
           } else if (senses) {
             var stepLeft = v.step_seconds - (Math.max(0, t - v.step_started_at) % v.step_seconds);
             state.textContent = "Running \u00b7 step " + (stepNow + 1) + " of " + v.senses.length + " \u00b7 next in " + mmss(stepLeft);
@@ -892,9 +895,6 @@
         }
         return box;
       }
-          } else if (v.paused) {
-            state.textContent = "Paused with the session at " + mmss(t - v.started_at) + " of " + mmss(v.total_seconds) +
-              ". It carries on from there when you resume.";
     }];
   }
 

@@ -241,9 +241,9 @@
     if (typeof view.server_time === "number") { offset = view.server_time - Date.now() / 1000; }
     var a = view.activity;
     document.body.classList.toggle("has-activity", !!a);
+    document.body.classList.toggle("is-paused", !!(view.frame && view.frame.phase === "paused"));  /* display-activity.css */
     if (!a) { stop(); cur = null; root.textContent = ""; root.hidden = true; return; }
     var key = a.item.slug + "|" + a.view.kind;
-    document.body.classList.toggle("is-paused", !!(view.frame && view.frame.phase === "paused"));  /* display-activity.css */
     if (!cur || cur.key !== key) { stop(); build(a, key); }
     root.hidden = false;
     cur.update(a.view, view.frame);
