@@ -80,6 +80,18 @@ def _text(state: State, raw: object, what: str = "A card") -> str:
     return raw.strip()
 
 
+def _without_opening(opening: str, text: str) -> str:
+    """A card is its opening and then the text: an opening typed again ("I appreciate… I appreciate how
+    you listened") is dropped once, so the card does not say it twice."""
+    lead = opening.split("…")[0].split("___")[0].strip(" .")
+    if not lead or not text.casefold().startswith(lead.casefold()) or text[len(lead):len(lead) + 1].isalnum():
+        return text
+    rest = text[len(lead):].lstrip(" .,:;…")
+    if not rest:
+        raise Rejected("A card needs a few words after its opening.")
+    return rest
+
+
 def _compose(state: State, raw: object) -> tuple[str, dict[str, str]]:
     """'I feel ___ when ___, because ___. What I'd like is ___.' (the because part is optional)."""
     if not isinstance(raw, Mapping) or any(not isinstance(raw.get(p, ""), str) for p in PARTS):
@@ -143,7 +155,7 @@ def _send(state: State, cmd: Command, now: float) -> None:
             raise Rejected("“Always” and “never” can make the other person defend themselves. Could you "
                            "describe one concrete moment instead? You can also keep your wording.")
     else:
-        text = _text(state, cmd.args.get("text"))
+        text = _without_opening(state["templates"][template], _text(state, cmd.args.get("text")))
     state["next_card"] += 1
     state["cards"].append({
         "id": f"c{state['next_card']}", "from": sender, "to": to, "template": template, "text": text,

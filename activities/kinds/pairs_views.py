@@ -11,6 +11,7 @@ from typing import Any
 from activities.kinds import State, View, is_present, name_of
 from activities.kinds.pairs_rules import (
     DEBRIEF,
+    FOCUS,
     FORMING,
     LOOP_ROLES,
     OBSERVER,
@@ -153,7 +154,8 @@ def participant_view(state: State, member_id: str) -> View:
         "mixed_group": group is not None and is_mixed(state, group),
         "prompts": prompts,
         "checklist": list(state["observer_checklist"]) if is_observer else [],
-        "scenario": scenario(state) if group is not None else None,
+        # In a listening exercise the idea to talk about is for the one who speaks, not the listener.
+        "scenario": scenario(state) if group is not None and (state["exercise"] != "listening" or index == FOCUS) else None,
         "repair_steps": list(state["repair_steps"]) if state["exercise"] == "repair" else [],
         "steps_done": [] if group is None else steps_done(state, group),
         "loop": loop,

@@ -125,7 +125,7 @@
       var others = (v.group || []).filter(function (m) { return !m.me; }), loop = v.loop || {};
       var pos = LOOP[v.exercise] || [1, 0], them = who(pos[1]), can = v.can;
       line(note, debrief ? "Welcome back. The rounds are over." : v.waiting_note);
-      if (placed && intro && !about) {  // in a group, the role comes first
+      if (placed && intro && !about && !intro.closest("details")) {  // in a group, the role comes first
         about = document.createElement("details");
         about.className = "pp-about";
         el("summary", null, about, "About this exercise");
@@ -272,7 +272,9 @@
       if (hint) { el("p", "hint", f, hint); }
       return c;
     }
-    var whoChips = set("Who is it for?", "Only people who have chosen to receive cards are listed.");
+    // Everyone here is listed (listing only those who receive cards would tell who opted out), so the hint says what happens.
+    var whoChips = set("Who is it for?", "Everyone here is listed. A card reaches only someone who has chosen to " +
+                       "receive cards; otherwise the facilitator gives it back to you.");
     var tplChips = set("Start with");
     var count = el("p", "pp-count", form), preview = el("p", "pp-preview", form);
     var example = el("details", "pp-more", form);
@@ -309,8 +311,14 @@
       var t = ist ? composed() : text.value.trim();
       put(count, t.length + " of " + v.max_chars + " characters");
       count.classList.toggle("is-over", t.length > v.max_chars);
-      line(preview, ist ? t : t ? v.templates[tpl] + " " + t : "");
+      line(preview, ist ? t : t ? v.templates[tpl] + " " + withoutOpening(v.templates[tpl], t) : "");
       nudge.hidden = true;
+    }
+    function withoutOpening(opening, typed) {  // as the engine does (activities/kinds/cards.py)
+      var lead = opening.split("\u2026")[0].split("___")[0].replace(/^[ .]+|[ .]+$/g, "");
+      var next = typed.charAt(lead.length);
+      if (!lead || typed.toLowerCase().indexOf(lead.toLowerCase()) !== 0 || /[\p{L}\p{N}]/u.test(next)) { return typed; }
+      return typed.slice(lead.length).replace(/^[ .,:;\u2026]+/, "");
     }
     function pickTo(val) { to = val; }
     function submit(keepWording, btn) {

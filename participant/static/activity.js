@@ -7,6 +7,7 @@
   var motion = window.matchMedia ? window.matchMedia("(prefers-reduced-motion: reduce)") : { matches: false };
   var AUDIENCE = { "private": "Only you", facilitators: "Only the facilitators",
     group: "The group, when the facilitator shares it" };
+  var INTRO_OPEN_MAX = 160;  // characters: about three lines on a phone
   var BREATH = { "in": "Breathe in", hold: "Hold", out: "Breathe out", rest: "Rest" };
 
   function now() { return Date.now() / 1000 + offset; }
@@ -426,7 +427,12 @@
       el("strong", null, cn, "Content note: ");
       cn.appendChild(document.createTextNode(item.content_note));
     }
-    if (item.intro) { el("p", "intro", root, item.intro); }
+    // A long intro folds so the task comes first; a short one stays as a line under the title.
+    if (item.intro && item.intro.length > INTRO_OPEN_MAX) {
+      var fold = el("details", "intro-fold", root);
+      el("summary", null, fold, "What this is and how it works");
+      el("p", "intro", fold, item.intro);
+    } else if (item.intro) { el("p", "intro", root, item.intro); }
     var body = el("div", "act-body act-" + a.view.kind, root);
     cur = make ? make(body, item) : { update: function () {} };
     cur.key = key;

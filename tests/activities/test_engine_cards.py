@@ -365,3 +365,20 @@ def test_a_pending_card_touches_only_its_sender_and_release_the_addressee():
 
 def test_unknown_commands_are_refused():
     assert reason(make(), "flip") == "That action is not available in this activity."
+
+
+@pytest.mark.parametrize(("typed", "kept"), [
+    ("I noticed how you waited for Ben", "how you waited for Ben"),
+    ("i noticed… you made room", "you made room"),
+    ("I noticed", None),
+    ("Thank you for today", "Thank you for today"),
+    ("I noticedness is a word now", "I noticedness is a word now"),  # only a whole opening
+])
+def test_an_opening_typed_again_is_not_doubled(typed, kept):
+    """The card reads opening + text: a typed copy of the opening is dropped once (never twice)."""
+    state = opened()
+    if kept is None:
+        assert reason(state, "send", P("p1"), to="p2", template=0, text=typed) == "A card needs a few words after its opening."
+        return
+    state = run(state, "send", P("p1"), to="p2", template=0, text=typed)
+    assert state["cards"][-1]["text"] == kept

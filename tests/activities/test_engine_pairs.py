@@ -588,7 +588,11 @@ def test_participant_view_carries_my_role_prompts_and_the_scenario():
                                 {"name": "Eve", "role": "Observer", "me": False}]
     assert [speaker["round"], speaker["total_rounds"], speaker["deadline"]] == [1, 3, 100.0 + ROUND]
     assert speaker["scenario"] == "S-one"
-    assert engine.participant_view(run(state, "next_round"), "p1")["scenario"] == "S-two"
+    assert listener["scenario"] is None and observer["scenario"] is None  # the idea is the speaker's
+    later = run(state, "next_round")
+    views = [engine.participant_view(later, m) for m in ("p1", "p3", "p5")]
+    assert [v["scenario"] for v in views if v["my_role"] == "Speaker"] == ["S-two"]
+    assert [v["scenario"] for v in views if v["my_role"] != "Speaker"] == [None, None]
     assert engine.participant_view(make(scenarios=[]), "p1")["scenario"] is None
     assert engine.participant_view(state, "nobody")["group"] == []
 
@@ -673,3 +677,8 @@ def test_a_newcomer_does_not_see_what_was_said_before_they_arrived():
     assert view["loop"]["words"] == [] and view["loop"]["reflections"] == 0
     assert "WORD-X" not in json.dumps(view) and "NOTE-X" not in json.dumps(view)
     assert engine.participant_view(state, "p1")["loop"]["words"] == ["WORD-X"]
+
+
+def test_a_roleplay_scene_is_for_everyone_in_the_group():
+    state = running(exercise="roleplay", roles=["Speaker", "Partner", "Observer"])
+    assert {engine.participant_view(state, m)["scenario"] for m in ("p1", "p3", "p5")} == {"S-one"}
