@@ -183,6 +183,9 @@ def display_view(state: State, show_names: bool) -> View:
         "roles": role_guide(state),
         "repair_steps": list(state["repair_steps"]) if state["exercise"] == "repair" else [],
         "group_count": len(state["groups"]),
+        # The groups the display asks people to find: first names only when the facilitator shows names.
+        "groups": [[name_of(state, m) for m in g["members"]] for g in state["groups"]]
+        if show_names and state["phase"] != DEBRIEF else [],
         "waiting": len(unplaced(state)) if state["groups"] and state["phase"] != DEBRIEF else 0,
         "loops_total": totals["loops"],
         "understood_total": totals["yes"],

@@ -16,6 +16,7 @@
     var bar = el("div", "d-bar", null, body);
     bar.setAttribute("aria-hidden", "true");
     var fill = el("span", null, null, bar);
+    var groups = el("ol", "dp-groups", null, body), groupsHint = el("p", "dp-counts", null, body);
     var roles = el("ul", "dp-roles", null, body);
     var steps = el("ol", "dp-steps", null, body);
     var counts = el("p", "dp-counts", null, body);
@@ -40,6 +41,13 @@
         var debrief = v.phase === "debrief";
         put(round, v.phase === "running" ? "Round " + v.round + " of " + v.total_rounds
           : debrief ? "Welcome back" : v.group_count ? "Find your group" : "Getting into groups");
+        // Who is with whom (names only when the facilitator shows names; otherwise each phone says it).
+        groups.hidden = !v.groups.length;
+        if (keep(seen, "groups", v.groups)) {
+          groups.textContent = "";
+          v.groups.forEach(function (names, i) { el("li", null, "Group " + (i + 1) + ": " + names.join(", "), groups); });
+        }
+        line(groupsHint, v.group_count && !v.groups.length && v.phase === "forming" ? "Your phone shows who is in your group." : "");
         roles.hidden = debrief;
         if (keep(seen, "roles", v.roles)) {
           roles.textContent = "";

@@ -109,7 +109,7 @@ DISPLAY_ACTIVITY = {
     "round": {**ROUND_COMMON, **dict.fromkeys(("speaker", "up_next", "still_to_speak", "hands_raised"), S)},
     "pacer": PACER,
     "info": INFO,
-    "pairs": {**PAIRS_COMMON, "roles": [{"role": S, "does": S}], "repair_steps": [S],
+    "pairs": {**PAIRS_COMMON, "roles": [{"role": S, "does": S}], "repair_steps": [S], "groups": [[S]],
               **dict.fromkeys(("group_count", "waiting", "loops_total", "understood_total"), S),
               "shown_debrief": {"answer": S, "question": S, "text": S, "name": S}},
     "cards": {**CARDS_COMMON, "counts": dict.fromkeys(("sent", "pending", "released", "returned"), S),
