@@ -1,6 +1,6 @@
 """"Pause everyone" in a real browser: the breathing pacer stops on the room display (1920×1080) and on a
 phone with a calm "Paused", the pause message fits the display with the activity on it, and "Resume"
-carries the pacer on from where it stood."""
+carries the pacer on from where it stood; a go-around turn's clock stops the same way."""
 import re
 import subprocess
 import sys
@@ -43,11 +43,11 @@ def test_the_pacer_pauses_with_the_session(server, browser, audit, shots):
     enter_by_link(phone, fac.input_value("#join-url"), "Ana")
     fac.click("#admit-all")
     phone.wait_for_selector("#live:not([hidden])")
-    subprocess.run([sys.executable, "-c", SET_PLAN, session_id, "paced-breathing"], cwd=ROOT, env=server.env,
+    subprocess.run([sys.executable, "-c", SET_PLAN, session_id, "paced-breathing", "go-around"], cwd=ROOT, env=server.env,
                    check=True, capture_output=True, timeout=60)
     fac.evaluate("""() => { window.f = SB.connect({session: document.getElementById('app').dataset.session,
                                                    as: 'facilitator', onView: v => { window.fv = v; }}); }""")
-    fac.wait_for_function("() => window.fv && window.fv.plan.items.length === 1")
+    fac.wait_for_function("() => window.fv && window.fv.plan.items.length === 2")
     display.goto(fac.get_attribute("a:has-text('room display')", "href"))
 
     def command(kind, **args):
@@ -85,4 +85,16 @@ def test_the_pacer_pauses_with_the_session(server, browser, audit, shots):
     phone.wait_for_selector(".pacer-word:not(:has-text('Paused'))")
     view = fac.evaluate("() => window.fv.activity.view")
     assert "paused" not in view and time.time() - view["started_at"] < 30  # moved on by the pause
+
+    command("plan_go", index=1)
+    command("activity", action="start", args={})
+    display.wait_for_selector(".d-timer:visible")
+    command("set_phase", to="paused", note=LONG_NOTE)
+    display.wait_for_selector(".d-timer:has-text('Paused')")
+    phone.wait_for_selector(":text('Paused ·')")
+    shown = display.inner_text(".d-timer")
+    time.sleep(2.2)
+    assert display.inner_text(".d-timer") == shown and re.search(r"Paused · \d:\d\d", shown), shown
+    assert display.evaluate("() => document.documentElement.scrollHeight") <= FULL_HD["height"]
+    shots(display, "pause-display-1920-round", full_page=False)
     assert not errors, errors
