@@ -124,6 +124,7 @@ audit: venv-dev
 
 lint: venv-dev
 	$(DEV_BIN)/ruff check .
+	@bash scripts/lint-js.sh
 
 services-start:
 	@bash scripts/system-deps.sh test

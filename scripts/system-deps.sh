@@ -15,6 +15,7 @@
 #   postgresql-15 (+ client)        throwaway test cluster: initdb/pg_ctl/pg_isready/psql
 #   nginx                           sticky load balancer in the multi-process test
 #   poppler-utils                   pdftoppm/pdftotext, to look at generated PDFs
+#   nodejs (with npm)               ESLint and node --test for the JavaScript (scripts/lint-js.sh); 20 or newer
 #
 # A warm machine answers from dpkg's database alone (no apt-get, no network, well under a second);
 # `apt-get update` runs only when something has to be installed. On a host without dpkg/apt (another
@@ -30,7 +31,7 @@ case "$PURPOSE" in
 esac
 
 RUN_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
-TEST_PACKAGES=(chromium redis-server redis-tools postgresql-15 postgresql-client-15 nginx poppler-utils)
+TEST_PACKAGES=(chromium redis-server redis-tools postgresql-15 postgresql-client-15 nginx poppler-utils nodejs)
 PACKAGES=("${RUN_PACKAGES[@]}")
 if [[ "$PURPOSE" == test ]]; then PACKAGES+=("${TEST_PACKAGES[@]}"); fi
 

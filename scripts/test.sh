@@ -3,7 +3,8 @@
 #
 #   1. Debian packages to run and to test (scripts/system-deps.sh test; instant on a warm machine)
 #   2. .venv-dev from requirements-dev.lock with hash checking, only when the lock changed (make venv-dev)
-#   3. pip-audit of requirements.lock (every runtime package, transitive ones included)
+#   3. pip-audit of requirements.lock (every runtime package, transitive ones included), then ESLint and
+#      `node --test` for the JavaScript (scripts/lint-js.sh)
 #   4. throwaway PostgreSQL + Redis of this checkout (scripts/services.sh: ports derived from the
 #      checkout path, never another checkout's servers), stopped again on exit, also on failure
 #   5. pytest on SQLite (the default): the whole suite, tests/e2e included (in-process tests on two
@@ -162,6 +163,17 @@ PY
   esac
 }
 run_audit
+
+if [[ $MODE != audit ]]; then
+  banner "JavaScript: ESLint + node --test (scripts/lint-js.sh)"
+  t=$(now)
+  if bash scripts/lint-js.sh > "$OUT/lint-js.log" 2>&1; then
+    record ok "eslint + node --test" "$(elapsed "$t")" "$(grep -E '^# pass' "$OUT/lint-js.log" | tail -1 | sed 's/^# //') tests"
+  else
+    tail -n 30 "$OUT/lint-js.log"
+    record FAIL "eslint + node --test" "$(elapsed "$t")" "see above (log: test-output/lint-js.log)"
+  fi
+fi
 
 if [[ $MODE == audit ]]; then
   print_summary

@@ -1,0 +1,61 @@
+/* The shared front-end kit: pure functions every screen uses the same way (the phone, the console and the
+   room display), so a clock reads alike everywhere and the pacer's moment is computed once. No DOM here:
+   tests/js/kit.test.js runs it under `node --test`. In a page it is window.SBKit. */
+(function (root) {
+  "use strict";
+
+  /* 75 -> "1:15"; rounds up so a countdown never shows 0:00 while time is left. */
+  function clock(seconds) {
+    var s = Math.max(0, Math.ceil(seconds));
+    return Math.floor(s / 60) + ":" + ("0" + (s % 60)).slice(-2);
+  }
+
+  function plural(n, one, many) { return n + " " + (n === 1 ? one : (many || one + "s")); }
+
+  /* The pacer: every screen computes the same moment from the view's times and the server clock.
+     A stopped or paused pacer shows the moment it stopped (the view says which). */
+  function ease(x) { return (1 - Math.cos(Math.PI * x)) / 2; }
+
+  function pacerNow(v, t) {
+    if (v.paused && v.paused_at != null) { return v.paused_at; }
+    return v.running ? t : (v.stopped_at || t);
+  }
+
+  /* Where the breath is: label (in/hold/out/rest), seconds left in it, which breath, the circle's size 0..1. */
+  function breathAt(v, t) {
+    var e = Math.max(0, pacerNow(v, t) - v.started_at);
+    if (e >= v.total_seconds) { return { done: true, size: 0 }; }
+    var cyc = Math.floor(e / v.cycle_seconds), within = e - cyc * v.cycle_seconds, level = 0, acc = 0;
+    for (var i = 0; i < v.pattern.length; i++) {
+      var p = v.pattern[i], target = p.label === "in" ? 1 : p.label === "out" ? 0 : level;
+      if (within < acc + p.seconds) {
+        return { label: p.label, left: Math.ceil(acc + p.seconds - within), breath: cyc + 1,
+          size: level + (target - level) * ease((within - acc) / p.seconds) };
+      }
+      level = target;
+      acc += p.seconds;
+    }
+    return { done: true, size: 0 };
+  }
+
+  /* Where a grounding (senses) walk is: the step, seconds left in it, whether it is over. */
+  function senseAt(v, t) {
+    var end = pacerNow(v, t), n = v.senses.length;
+    var idx = Math.min(n - 1, v.step + Math.floor(Math.max(0, end - v.step_started_at) / v.step_seconds));
+    var start = v.step_started_at + (idx - v.step) * v.step_seconds;
+    return { index: idx, of: n, left: v.step_seconds - (end - start), done: end >= v.ends_at };
+  }
+
+  /* A card is its opening and then the text: a typed copy of the opening is dropped once (as the
+     engine does, activities/kinds/cards.py), so the preview never says it twice. */
+  function withoutOpening(opening, typed) {
+    var lead = opening.split("\u2026")[0].split("___")[0].replace(/^[ .]+|[ .]+$/g, "");
+    if (!lead || typed.toLowerCase().indexOf(lead.toLowerCase()) !== 0) { return typed; }
+    if (/[\p{L}\p{N}]/u.test(typed.charAt(lead.length))) { return typed; }
+    return typed.slice(lead.length).replace(/^[ .,:;\u2026]+/, "");
+  }
+
+  var kit = { clock: clock, plural: plural, ease: ease, breathAt: breathAt, senseAt: senseAt,
+              withoutOpening: withoutOpening };
+  if (typeof module === "object" && module.exports) { module.exports = kit; } else { root.SBKit = kit; }
+})(this);
