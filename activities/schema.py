@@ -15,7 +15,7 @@ FIELD_ID = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
 Line = Annotated[str, Field(min_length=1, max_length=300)]
-Audience = Literal["private", "facilitators", "group"]
+Audience = Literal["private", "facilitators", "summary", "group"]  # activities/privacy.py
 
 
 class Strict(BaseModel):
@@ -61,6 +61,7 @@ class FormField(Strict):
     max_label: Annotated[str, Field(max_length=60)] = ""  # scale: what 10 means
     max_items: Annotated[int, Field(ge=1, le=20)] = 5  # list: how many entries
     distress_alert: bool = False  # scale: alert facilitators at or above the group threshold
+    show_as: Literal["count", "words"] = "count"  # short_text: the room may see a moderated word list
 
     @field_validator("id")
     @classmethod
@@ -73,6 +74,8 @@ class FormField(Strict):
     def _alert_only_on_scale(self) -> FormField:
         if self.distress_alert and self.type != "scale":
             raise ValueError("distress_alert is only allowed on a scale field")
+        if self.show_as == "words" and (self.type != "short_text" or self.audience not in ("summary", "group")):
+            raise ValueError("show_as: words is only allowed on a short_text field whose audience is summary or group")
         return self
 
 

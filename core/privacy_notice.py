@@ -38,9 +38,11 @@ def sections(group: Group) -> list[dict]:
                    "If you are a member of the group: which sessions you came to and when, and the practice log "
                    "you keep on your own page."]},
         {"heading": "Who sees what",
-         "lines": ["Each question says who sees your answer: only you, only the facilitators, or the group.",
+         "lines": ["Each question says who sees your answer: only you, only the facilitators, the room as a "
+                   "summary of everyone's answers, or the group.",
                    "Your practice log is yours alone, unless you choose to share a line.",
-                   "The room display never shows an answer meant only for the facilitators."]},
+                   "The room display never shows an answer meant only for the facilitators, and shows a summary "
+                   "only once at least 3 people have answered."]},
         {"heading": "How long it is kept",
          "lines": [f"Answers, cards and practice-log entries: {content} after the session (or after you wrote "
                    "them), then they are deleted.",

@@ -27,7 +27,8 @@ FIELD_TYPES = {"emotion": "emotion", "feeling": "emotion", "scale": "scale", "sh
                "short text": "short_text", "short_text": "short_text", "long": "long_text", "long text": "long_text",
                "long_text": "long_text", "list": "list"}
 AUDIENCES = {"only you": "private", "private": "private", "you": "private", "facilitators": "facilitators",
-             "facilitator": "facilitators", "the group": "group", "group": "group", "everyone": "group"}
+             "facilitator": "facilitators", "the group": "group", "group": "group", "everyone": "group",
+             "summary": "summary", "room summary": "summary", "the room as a summary": "summary"}
 PACER_PART = re.compile(r"^(in|hold|out|rest)\s*(\d{1,3})\s*(?:s|sec|secs|seconds)?$")
 
 
@@ -124,7 +125,7 @@ def _field(parts: list[str], index: int, seen: set[str]) -> dict:
         raise ValueError(f"\u201c{parts[0]}\u201d is not an answer type; use emotion, scale, short text, long text or list")
     audience = AUDIENCES.get((parts[2] if len(parts) > 2 and parts[2] else "facilitators").lower())
     if audience is None:
-        raise ValueError(f"\u201c{parts[2]}\u201d is not one of: only you, facilitators, the group")
+        raise ValueError(f"\u201c{parts[2]}\u201d is not one of: only you, facilitators, summary, the group")
     base = slugify(parts[1], "_", 36)
     base = base if base[:1].isalpha() else f"q_{base}".rstrip("_")
     field_id, n = base, 1

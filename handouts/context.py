@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from activities import privacy
+
 KIND_WORDS = {"round": "Go-around", "form": "Written answers", "pacer": "Breathing and grounding",
               "info": "Information", "pairs": "Practice in pairs or threes", "cards": "Cards",
               "measure": "Questionnaire"}
 CATEGORY_WORDS = {"frame": "Opening and closing", "skill": "Skill", "reflection": "Reflection",
                   "psychoeducation": "Psychoeducation"}
-AUDIENCE_WORDS = {"private": "only the member", "facilitators": "facilitators", "group": "the group (when revealed)"}
+AUDIENCE_WORDS = privacy.AUDIENCE_WORDS  # one source with the phones' "who sees this" lines
 ORDER_WORDS = {"seating": "in seating order", "random": "in a random order", "volunteers": "volunteers, when ready",
                "hand": "raised hands, in the order they were raised",
                "progressive": "those who have spoken least go first"}
@@ -82,13 +84,19 @@ def _form_settings(s: dict) -> dict[str, Any]:
                    "required" if f["required"] else "",
                    f"up to {f['max_items']} items" if f["type"] == "list" else "",
                    "alerts facilitators, privately, at the group's threshold (8 by default) or above"
-                   if f["distress_alert"] else "") if n)}
+                   if f["distress_alert"] else "",
+                   "the room may see the words you tick, as a list without names"
+                   if f.get("show_as") == "words" else "") if n)}
               for f in s["fields"]]
     facts = [f"Members answer {len(fields)} question{'s' if len(fields) != 1 else ''} on their own screens "
              "(or on the printed worksheet)."]
     if s["go_around"]:
         facts.append("Afterwards, members read their answers aloud in a go-around; passing is always fine.")
     facts.append("Answers marked \u201conly the member\u201d are never shown to anyone else, not even to you.")
+    facts.append(f"The room display shows a summary only of questions marked \u201c{privacy.AUDIENCE_WORDS['summary']}"
+                 f"\u201d or \u201c{privacy.AUDIENCE_WORDS['group']}\u201d, once at least {privacy.MIN_CONTRIBUTORS} "
+                 "people have answered, and never a bar that stands for one person; \u201cfacilitators only\u201d "
+                 "answers never reach it.")
     return {"facts": facts, "fields": fields}
 
 
@@ -228,7 +236,9 @@ def _prompt_questions(prompts: list[str], n: int = WRITING_LINES["prompt"]) -> l
 
 
 def _form_blocks(activity: Any, emotions: list[dict]) -> list[dict[str, Any]]:
-    return [_field_question(f, emotions) for f in activity.settings.model_dump(mode="json")["fields"]]
+    """Each question with the same "who sees this" line as on the phone (activities/privacy.py)."""
+    return [{**_field_question(f, emotions), "who_sees": privacy.WHO_SEES[privacy.form_who_sees(f)]}
+            for f in activity.settings.model_dump(mode="json")["fields"]]
 
 
 def _round_blocks(activity: Any) -> list[dict[str, Any]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from activities import privacy
 from activities.kinds import State, View, is_present, name_of
 
 GROUP = "group"
@@ -99,6 +100,7 @@ def participant_view(state: State, member_id: str) -> View:
     ]
     return {
         **_common_view(state),
+        "who_sees": privacy.WHO_SEES[f"cards_{state['anonymity']}"],
         "open": bool(here and state["open"].get(member_id)),
         # Everyone present, whether or not they opted in: listing only the open ones would tell the
         # group who opted out. Cards to someone not open wait and are returned, never delivered.

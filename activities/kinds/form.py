@@ -12,14 +12,18 @@ State (``kind: "form"``)::
     submitted_at        {member id: now of the last submission}
     spotlight           what the display shows: {"field", "member"} (member None = aggregate) or None
     shared              [{"member", "field"}]: chosen group-audience answers revealed to the group
+    approved_words      {field id: {member id: word}}: words a facilitator approved for the room (show_as:
+                        words); shown while still the member's answer
 
-Audiences: ``private`` answers belong to the member alone (facilitators only learn that one exists),
-``facilitators`` answers reach the facilitators, ``group`` answers reach the group once revealed.
+Audiences (activities/privacy.py): ``private`` answers belong to the member alone (facilitators only
+learn that one exists), ``facilitators`` answers reach the facilitators and never the room, ``summary``
+answers reach the facilitators and the room as a summary, ``group`` answers reach the group once revealed.
 """
 from __future__ import annotations
 
 from typing import Any
 
+from activities import privacy
 from activities.kinds import (
     Command,
     Effect,
@@ -40,7 +44,13 @@ from activities.kinds import (
     str_arg,
 )
 from activities.kinds.form_values import clean_answers, field_by_id
-from activities.kinds.form_views import MIN_GROUP_SUMMARY, display_view, facilitator_view, participant_view
+from activities.kinds.form_views import (
+    MIN_GROUP_SUMMARY,
+    display_view,
+    facilitator_view,
+    participant_view,
+    shows_words,
+)
 from activities.schema import FormSettings
 
 OPEN, CLOSED = "open", "closed"
@@ -60,6 +70,7 @@ def start(settings: FormSettings, members: dict[str, dict[str, Any]], now: float
         "submitted_at": {},
         "spotlight": None,
         "shared": [],
+        "approved_words": {},
     }
 
 
@@ -121,10 +132,15 @@ def _reveal(state: State, cmd: Command, now: float) -> None:
     if cmd.args.get("member") is None:
         if field["audience"] == "private":
             raise Rejected(f"“{label}” is private to each member and is never shown, not even summed up.")
+        if field["audience"] not in privacy.PROJECTABLE:
+            raise Rejected(f"“{label}” is for the facilitators only and is never shown on the room screen, "
+                           "not even summed up.")
         answered = sum(1 for m, a in state["answers"].items() if is_present(state, m) and field["id"] in a)
         if answered < MIN_GROUP_SUMMARY:
             raise Rejected(f"Wait until at least {MIN_GROUP_SUMMARY} people have answered “{label}”, "
                            "so that no one's answer can be picked out.")
+        if shows_words(field):
+            _approve_words(state, cmd, field)
         state["spotlight"] = {"field": field["id"], "member": None}
         return
     member = member_arg(state, cmd)
@@ -136,6 +152,22 @@ def _reveal(state: State, cmd: Command, now: float) -> None:
     state["spotlight"] = item
     if item not in state["shared"]:
         state["shared"].append(dict(item))
+
+
+def _approve_words(state: State, cmd: Command, field: dict[str, Any]) -> None:
+    """Moderation: the room sees only the words a facilitator has read and ticked (``members``: every
+    member whose word may be shown; it replaces the earlier choice). A word edited afterwards drops out."""
+    chosen = cmd.args.get("members")
+    if not isinstance(chosen, list) or not all(isinstance(m, str) for m in chosen):
+        raise Rejected("Please tick the words that may be shown.")
+    answers = {m: a[field["id"]] for m, a in state["answers"].items() if is_present(state, m) and field["id"] in a}
+    unknown = [m for m in chosen if m not in answers]
+    if unknown:
+        raise Rejected("One of the ticked words is no longer there; please look again.")
+    if len(set(chosen)) < MIN_GROUP_SUMMARY:
+        raise Rejected(f"Tick the words of at least {MIN_GROUP_SUMMARY} people, "
+                       "so that no one's word can be picked out.")
+    state.setdefault("approved_words", {})[field["id"]] = {m: answers[m] for m in dict.fromkeys(chosen)}
 
 
 def _hide(state: State, cmd: Command, now: float) -> None:

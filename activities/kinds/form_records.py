@@ -35,10 +35,15 @@ def erase_member(state: State, member_id: str) -> State:
     new["shared"] = [entry for entry in new.get("shared", []) if entry.get("member") != member_id]
     if (new.get("spotlight") or {}).get("member") == member_id:
         new["spotlight"] = None
+    for approved in new.get("approved_words", {}).values():
+        approved.pop(member_id, None)
     return new
 
 
 def _audience(field: dict[str, Any], member_id: str, state: State) -> str:
+    approved = state.get("approved_words", {}).get(field["id"], {})
+    if member_id in approved and approved[member_id] == state.get("answers", {}).get(member_id, {}).get(field["id"]):
+        return GROUP  # a word approved for the room's word list
     if field["audience"] == "group":
         shared = {"member": member_id, "field": field["id"]}
         return GROUP if any(entry == shared for entry in state.get("shared", [])) else FACILITATORS

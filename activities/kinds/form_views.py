@@ -5,20 +5,23 @@
   revealed, without names (the participant view has no ``show_names`` switch, so it never names).
 - The display: counts and the spotlight (an aggregate, or one revealed group-audience answer, named
   only when ``show_names``).
-Aggregates count present members only and never cover ``private`` fields.
+Aggregates count present members only and never cover ``private`` fields. What the room (and the group)
+sees of an aggregate follows activities/privacy.py: only ``summary`` and ``group`` fields, at least
+MIN_CONTRIBUTORS people, no bar or bucket standing for one person, words only once a facilitator
+approved them; a ``facilitators`` field reaches the display in no form.
 """
 from __future__ import annotations
 
 from collections import Counter
 from typing import Any
 
+from activities import privacy
 from activities.kinds import State, View, form_distress, is_present, name_of, present_ids
 from activities.kinds.form_values import SCALE_MAX, SCALE_MIN, Field, field_by_id
 
-OTHER_FAMILY = "other"  # emotion words given without a family
+OTHER_FAMILY = "other"  # emotion words given without a family, and (for the room) feelings few named
 
-
-MIN_GROUP_SUMMARY = 3  # fewer answers than this are never summed up for the group or the room
+MIN_GROUP_SUMMARY = privacy.MIN_CONTRIBUTORS  # fewer answers than this are never summed up for the room
 
 
 def summarise(state: State, field: Field) -> dict[str, Any]:
@@ -35,6 +38,56 @@ def summarise(state: State, field: Field) -> dict[str, Any]:
     elif field["type"] == "scale":
         summary["mean"] = round(sum(values) / len(values), 1) if values else None
         summary["histogram"] = [values.count(point) for point in range(SCALE_MIN, SCALE_MAX + 1)]
+    return summary
+
+
+def _present_values(state: State, field: Field) -> dict[str, Any]:
+    return {member: answers[field["id"]] for member, answers in state["answers"].items()
+            if is_present(state, member) and field["id"] in answers}
+
+
+def shows_words(field: Field) -> bool:
+    return field.get("show_as") == "words" and field["audience"] in privacy.PROJECTABLE
+
+
+def approved_words(state: State, field: Field) -> list[str]:
+    """Words a facilitator approved for the room and still the member's answer (an edit drops out)."""
+    approved = state.get("approved_words", {}).get(field["id"], {})
+    values = _present_values(state, field)
+    return [values[member] for member, word in approved.items() if values.get(member) == word]
+
+
+def room_summary(state: State, field: Field) -> dict[str, Any]:
+    """What the room and the group may see of one field's answers (activities/privacy.py)."""
+    summary = summarise(state, field)
+    answered = summary["answered"]
+    held = {"answered": answered, "too_few": True, "held_back": privacy.SHOWN_WHEN}
+    if field["audience"] not in privacy.PROJECTABLE:
+        return {"answered": None, "too_few": True, "held_back": privacy.NOT_SHOWN}
+    if not privacy.enough(answered):
+        return held
+    if shows_words(field):
+        words = approved_words(state, field)
+        if not privacy.enough(len(words)):
+            return {**held, "held_back": privacy.WORDS_SHOWN_WHEN}
+        return {"answered": answered, "words": privacy.word_list(words)}
+    values = list(_present_values(state, field).values())
+    if field["type"] == "emotion":
+        return {"answered": answered, "families": privacy.safe_counts(summary["families"], OTHER_FAMILY)}
+    if field["type"] == "scale":
+        return {"answered": answered, "mean": summary["mean"], "bands": privacy.scale_bands(values)}
+    return {"answered": answered}
+
+
+def _facilitator_summary(state: State, field: Field) -> dict[str, Any]:
+    """The full aggregate, and whether (or why not) the room may be shown it."""
+    summary = summarise(state, field)
+    room = room_summary(state, field)
+    summary["can_show"] = not room.get("too_few", False)
+    summary["held_back"] = room.get("held_back")
+    if shows_words(field):  # the facilitator may tick words (moderation) once enough people answered
+        summary["can_show"] = field["audience"] in privacy.PROJECTABLE and privacy.enough(summary["answered"])
+        summary["approved"] = sorted(state.get("approved_words", {}).get(field["id"], {}))
     return summary
 
 
@@ -61,11 +114,13 @@ def _spotlight(state: State, show_names: bool, viewer: str | None = None,
     field = _known_field(state, spot["field"])
     member = spot["member"]
     if member is None:
-        summary = summarise(state, field)
-        if public and summary["answered"] < MIN_GROUP_SUMMARY:
-            # Too few answers: a "summary" would show someone's own answer to the room.
-            return {**_heading(field), "summary": {"answered": summary["answered"], "too_few": True}}
-        return {**_heading(field), "summary": summary}
+        if not public:
+            return {**_heading(field), "summary": _facilitator_summary(state, field)}
+        if field["audience"] not in privacy.PROJECTABLE:  # never, whatever the state says
+            return None
+        return {**_heading(field), "summary": room_summary(state, field)}
+    if public and field["audience"] != "group":
+        return None
     shown = {**_heading(field), "value": state["answers"][member][field["id"]]}
     if viewer is not None:
         return {**shown, "mine": member == viewer}
@@ -115,7 +170,7 @@ def facilitator_view(state: State) -> View:
         "answered": _answered(state),
         "present": len(present_ids(state)),
         "members": [_member_row(state, member, private) for member in state["members"]],
-        "summaries": {f["id"]: summarise(state, f) for f in state["fields"] if f["id"] not in private},
+        "summaries": {f["id"]: _facilitator_summary(state, f) for f in state["fields"] if f["id"] not in private},
         "distress": _distress(state),
         "spotlight": _spotlight_with_member(state),
         "shared": [dict(item) for item in state["shared"]],
@@ -134,7 +189,8 @@ def participant_view(state: State, member_id: str) -> View:
     return {
         "kind": "form",
         "phase": state["phase"],
-        "fields": [{k: v for k, v in field.items() if k != "distress_alert"} for field in state["fields"]],
+        "fields": [{**{k: v for k, v in field.items() if k != "distress_alert"},
+                    "who_sees": privacy.WHO_SEES[privacy.form_who_sees(field)]} for field in state["fields"]],
         "my_answers": dict(state["answers"].get(member_id, {})),
         "submitted": member_id in state["answers"],
         "shared": shared,
@@ -147,7 +203,8 @@ def display_view(state: State, show_names: bool) -> View:
         "kind": "form",
         "phase": state["phase"],
         "fields": [_heading(field) for field in state["fields"]],
-        "answered": _answered(state),
+        "answered": privacy.count_for_room(_answered(state)),
         "present": len(present_ids(state)),
+        "held_back": None if privacy.count_for_room(_answered(state)) is not None else privacy.SHOWN_WHEN,
         "spotlight": _spotlight(state, show_names),
     }

@@ -4,16 +4,17 @@
   items, flags, their previous total and the change since; a group mean only with 3+ totals.
 - A participant: the stem, the items and options in their exact wording, and their own answers;
   never a total, band, flag or risk wording, and nothing about anyone else.
-- The display: the title and how many of those present have answered; nothing about anyone.
+- The display: the title and how many of those present have answered (none until MIN_CONTRIBUTORS
+  have); nothing about anyone.
 """
 from __future__ import annotations
 
 from typing import Any
 
-from activities import instruments
+from activities import instruments, privacy
 from activities.kinds import State, View, is_present, present_ids
 
-MIN_GROUP_MEAN = 3  # fewer totals than this are never averaged: the mean would give someone away
+MIN_GROUP_MEAN = privacy.MIN_CONTRIBUTORS  # fewer totals than this are never averaged: the mean would give someone away
 
 
 def model(state: State) -> instruments.Instrument:
@@ -80,10 +81,14 @@ def participant_view(state: State, member_id: str) -> View:
         "mine": dict(state["answers"].get(member_id) or {}),
         "submitted": member_id in state["answers"],
         "passed": member_id in state["passed"],
+        "who_sees": privacy.WHO_SEES["measure"],
     }
 
 
 def display_view(state: State, show_names: bool) -> View:
-    """The title and "N of M have answered"; never names, answers, totals or bands."""
+    """The title and "N of M have answered" (N only from MIN_CONTRIBUTORS); never names, answers, totals
+    or bands."""
+    count = privacy.count_for_room(answered(state))
     return {"kind": "measure", "phase": state["phase"], "title": state["instrument"]["title"],
-            "answered": answered(state), "present": len(present_ids(state))}
+            "answered": count, "present": len(present_ids(state)),
+            "held_back": None if count is not None else privacy.SHOWN_WHEN}

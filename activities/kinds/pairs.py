@@ -12,7 +12,7 @@ State (``kind: "pairs"``)::
     round        0 before the first round, then 1, 2, ...
     deadline     soft end of the round (informs, never cuts off); None while paused
     paused, remaining   the timer is paused with ``remaining`` seconds left (may be negative: overtime)
-    loops        [{group, round, by, note, result, word, audience}]: one per reflection offered
+    loops        [{group, round, by, note, result, word, audience, confirmed_by}]: one per reflection offered
     checklists   [{group, round, by, items: {"0": bool}, note, audience}]: one per observer per round
     repairs      [{group, round, done: [step indices]}]
     debriefs     {member: {"helped", "adjust"}}
@@ -26,6 +26,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from activities import privacy
 from activities.kinds import (
     Command,
     Effect,
@@ -67,7 +68,13 @@ from activities.kinds.pairs_rules import (
     text_arg,
     total_rounds,
 )
-from activities.kinds.pairs_views import DEBRIEF_QUESTIONS, display_view, facilitator_view, participant_view
+from activities.kinds.pairs_views import (
+    DEBRIEF_QUESTIONS,
+    debriefed,
+    display_view,
+    facilitator_view,
+    participant_view,
+)
 from activities.schema import PairsSettings
 
 MAX_EXTENSION_SECONDS = 1800
@@ -220,7 +227,7 @@ def _confirm(state: State, cmd: Command, now: float) -> None:
     loops = [item for item in current(state["loops"], state, group) if member in item["audience"]]
     if not loops or loops[-1]["result"] is not None:
         raise Rejected("There is no reflection to answer yet.")
-    loops[-1]["result"], loops[-1]["word"] = result, word
+    loops[-1]["result"], loops[-1]["word"], loops[-1]["confirmed_by"] = result, word, member
 
 
 def _checklist(state: State, cmd: Command, now: float) -> None:
@@ -276,6 +283,9 @@ def _show_debrief(state: State, cmd: Command, now: float) -> None:
         raise Rejected("Choose which answer to show: what helped, or what to adjust.")
     if not state["debriefs"].get(member, {}).get(answer):
         raise Rejected(f"{name_of(state, member)} has not answered that.")
+    if not privacy.enough(debriefed(state, answer)):
+        raise Rejected(f"Wait until at least {privacy.MIN_CONTRIBUTORS} people have answered "
+                       f"“{DEBRIEF_QUESTIONS[answer]}”, so that no one's answer can be picked out.")
     state["shown"] = {"member": member, "answer": answer}
 
 

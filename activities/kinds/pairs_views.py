@@ -1,5 +1,8 @@
 """Pairs views: facilitators see every group; a participant sees only their own group; the display
 sees the frame (round, timer, what each role does, counts) and never a name unless ``show_names``.
+A debrief answer reaches the display only without a name and once MIN_CONTRIBUTORS people have answered
+that question; "yes, that's it" counts only when no answer (yes, not quite) stands for one person
+(activities/privacy.py).
 
 What a group says (a speaker's "not quite" word, an observer's checklist) reaches only the people who
 were in that group when it was said; a listener's note reaches no other participant at all.
@@ -8,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from activities import privacy
 from activities.kinds import State, View, is_present, name_of
 from activities.kinds.pairs_rules import (
     DEBRIEF,
@@ -46,6 +50,24 @@ def _shown(state: State, name: str | None, viewer: str | None = None) -> dict[st
     item = {"answer": shown["answer"], "question": DEBRIEF_QUESTIONS[shown["answer"]],
             "text": state["debriefs"][shown["member"]][shown["answer"]]}
     return {**item, "mine": shown["member"] == viewer} if viewer is not None else {**item, "name": name}
+
+
+def debriefed(state: State, answer: str) -> int:
+    """Present members who answered this debrief question."""
+    return sum(1 for member, answers in state["debriefs"].items() if is_present(state, member) and answers.get(answer))
+
+
+def _understood_for_room(state: State) -> int | None:
+    """How many reflections were confirmed with "yes": only when both answers (yes, not quite) come from
+    none or at least MIN_BUCKET people, and at least MIN_CONTRIBUTORS people answered."""
+    people: dict[str, set[str]] = {"yes": set(), "not_quite": set()}
+    for index, item in enumerate(state["loops"]):
+        if item["result"] in people:
+            people[item["result"]].add(item.get("confirmed_by") or f"loop{index}")
+    everyone = people["yes"] | people["not_quite"]
+    if not privacy.enough(len(everyone)) or any(0 < len(who) < privacy.MIN_BUCKET for who in people.values()):
+        return None
+    return sum(1 for item in state["loops"] if item["result"] == "yes")
 
 
 def _totals(state: State) -> dict[str, int]:
@@ -171,12 +193,20 @@ def participant_view(state: State, member_id: str) -> View:
             "debrief": here and state["phase"] == DEBRIEF,
         },
         "my_debrief": dict(state["debriefs"][member_id]) if member_id in state["debriefs"] else None,
-        "shown_debrief": _shown(state, None, viewer=member_id),
+        "debrief_who_sees": privacy.WHO_SEES["debrief"],
+        "shown_debrief": _shown_for_room(state, viewer=member_id),
     }
 
 
-def display_view(state: State, show_names: bool) -> View:
+def _shown_for_room(state: State, viewer: str | None = None) -> dict[str, Any] | None:
+    """The shown debrief answer, without a name, while enough people have answered its question."""
     shown = state["shown"]
+    if shown is None or not privacy.enough(debriefed(state, shown["answer"])):
+        return None
+    return _shown(state, None, viewer=viewer)
+
+
+def display_view(state: State, show_names: bool) -> View:
     totals = _totals(state)
     return {
         **_common_view(state),
@@ -188,7 +218,6 @@ def display_view(state: State, show_names: bool) -> View:
         if show_names and state["phase"] != DEBRIEF else [],
         "waiting": len(unplaced(state)) if state["groups"] and state["phase"] != DEBRIEF else 0,
         "loops_total": totals["loops"],
-        "understood_total": totals["yes"],
-        "shown_debrief": None if shown is None else _shown(
-            state, name_of(state, shown["member"]) if show_names else None),
+        "understood_total": _understood_for_room(state),
+        "shown_debrief": _shown_for_room(state),
     }

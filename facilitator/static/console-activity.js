@@ -643,7 +643,7 @@
     });
 
     out.push({
-      key: "form-summary", sig: JSON.stringify([runKey, v.summaries, v.spotlight, v.present]),
+      key: "form-summary", sig: JSON.stringify([runKey, v.summaries, v.spotlight, v.present, wordAnswers(v)]),
       build: function () { return summaryBlock(v, item); }
     });
     return out;
@@ -707,7 +707,7 @@
       add(now_, el("p", {}, "Nothing from this form is on the display."));
     }
     if (v.present > 0 && v.present < 5) {
-      add(box, el("p", { "class": "ca-hint" }, "With " + v.present + (v.present === 1 ? " person" : " people") + " present, a summary can point to one person."));
+      add(box, el("p", { "class": "ca-hint" }, "With " + v.present + (v.present === 1 ? " person" : " people") + " present, even a summary says a lot about each person. The room sees one only from 3 answers, never a bar that stands for one person."));
     }
     var list = add(box, el("ul", { "class": "ca-summaries", "aria-labelledby": "form-summary-h" }));
     var first = true;
@@ -726,12 +726,44 @@
         detail.appendChild(histogram(s.histogram));
       }
       var isOn = spot && spot.summary && spot.field === f.id;
+      if (s.held_back && !(f.show_as === "words" && s.can_show)) { add(detail, el("p", { "class": "ca-hint" }, s.held_back)); }
+      if (f.show_as === "words" && s.can_show) { li.appendChild(wordPicker(v, f, s, isOn)); first = false; return; }
       li.appendChild(button(isOn ? "On the display" : "Show summary",
                             { id: first ? "form-summary-first" : "summary-" + f.id, cls: "small",
-                              more: "of " + quote(f.label) + " to the group", disabled: isOn || !s.answered },
+                              more: "of " + quote(f.label) + " to the group", disabled: isOn || !s.can_show },
                             function () { act("reveal", { field: f.id }, "The summary of " + quote(f.label) + " is shown."); }));
       first = false;
     });
+    return box;
+  }
+
+  /* show_as: words: the room sees only the words a facilitator ticked here (moderation, as for cards) */
+  function wordAnswers(v) {
+    return v.fields.filter(function (f) { return f.show_as === "words"; }).map(function (f) {
+      return v.members.filter(function (m) { return m.present && m.answers[f.id] !== undefined; })
+        .map(function (m) { return [m.id, m.answers[f.id]]; });
+    });
+  }
+
+  function wordPicker(v, f, s, isOn) {
+    var box = el("fieldset", { "class": "ca-words" });
+    add(box, el("legend", {}, "Tick the words the room may see (without names; at least 3 people's)"));
+    var ticks = [];
+    v.members.forEach(function (m) {
+      if (!m.present || m.answers[f.id] === undefined) { return; }
+      var label = add(box, el("label", { "class": "check" }));
+      var input = add(label, el("input", { type: "checkbox", value: m.id }));
+      input.checked = s.approved.indexOf(m.id) >= 0;
+      add(label, el("span", {}, m.answers[f.id] + " — " + m.name));
+      ticks.push(input);
+    });
+    if (s.held_back) { add(box, el("p", { "class": "ca-hint" }, s.held_back)); }
+    box.appendChild(button(isOn ? "Show the ticked words again" : "Show the ticked words",
+                           { id: "summary-" + f.id, cls: "small", more: "of " + quote(f.label) + " on the room display" },
+                           function () {
+                             var chosen = ticks.filter(function (t) { return t.checked; }).map(function (t) { return t.value; });
+                             act("reveal", { field: f.id, members: chosen }, "The ticked words of " + quote(f.label) + " are shown.");
+                           }));
     return box;
   }
 

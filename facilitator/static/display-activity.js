@@ -6,7 +6,7 @@
   var offset = 0, cur = null, timer = 0, raf = 0;
   var motion = window.matchMedia ? window.matchMedia("(prefers-reduced-motion: reduce)") : { matches: false };
   var BREATH = { "in": "Breathe in", hold: "Hold", out: "Breathe out", rest: "Rest" };
-  var FAMILY = { other: "Own words", tired: "Tired or numb", unsure: "Unsure or mixed" };
+  var FAMILY = { other: "Other feelings", tired: "Tired or numb", unsure: "Unsure or mixed" };
 
   function now() { return Date.now() / 1000 + offset; }
   function el(tag, cls, text, parent) {
@@ -77,21 +77,20 @@
         el("span", "d-bar-num", String(r[1]), li);
       });
     }
-    function histogram(parent, h) {
-      var max = Math.max.apply(null, h.concat([1]));
-      var box = el("div", "d-histo", null, parent);
-      box.setAttribute("role", "img");
-      box.setAttribute("aria-label", h.map(function (n, i) { return i + ": " + n; }).join(", "));
-      h.forEach(function (n, i) {
-        var col = el("div", "d-histo-col", null, box);
-        var track = el("div", "d-histo-track", null, col);
-        el("div", "d-histo-fill", null, track).style.height = (100 * n / max) + "%";
-        el("span", null, String(i), col);
-      });
+    /* a scale in bands (0-3, 4-6, 7-10; merged so that no band is one person's): never point by point */
+    function bands(parent, list) {
+      var max = 0;
+      list.forEach(function (b) { max = Math.max(max, b.count); });
+      bars(parent, list.map(function (b) { return [b.from + "–" + b.to, b.count]; }), max);
+    }
+    function words(parent, list) {
+      var ul = el("ul", "d-words", null, parent);
+      list.forEach(function (w) { el("li", null, w.word + (w.count > 1 ? " ×" + w.count : ""), ul); });
     }
     return {
       update: function (v) {
-        put(count, v.phase === "closed" ? plural(v.answered, "person", "people") + " answered. Thank you."
+        put(count, v.answered == null ? v.held_back  /* 1 or 2 so far: no count for the room (privacy.py) */
+          : v.phase === "closed" ? plural(v.answered, "person", "people") + " answered. Thank you."
           : v.answered + " of " + v.present + " have answered");
         var key = JSON.stringify(v.spotlight);
         if (key === shown) { return; }
@@ -108,16 +107,18 @@
           return;
         }
         var sum = s.summary;
+        if (sum.too_few) { el("p", "d-next", sum.held_back, spot); return; }
         el("p", "d-next", plural(sum.answered, "answer", "answers"), spot);
         if (sum.families) {
           var keys = Object.keys(sum.families), max = 0;
           keys.forEach(function (k) { max = Math.max(max, sum.families[k]); });
           bars(spot, keys.map(function (k) { return [familyName(k), sum.families[k]]; }), max);
         }
-        if (sum.histogram) {
+        if (sum.bands) {
           el("p", "d-spot-value", sum.mean == null ? "No answers yet" : "Average " + sum.mean, spot);
-          histogram(spot, sum.histogram);
+          bands(spot, sum.bands);
         }
+        if (sum.words) { words(spot, sum.words); }
       },
     };
   }
@@ -201,8 +202,9 @@
     el("p", "d-intro", "Answers go to the facilitators only.", body);
     return {
       update: function (v) {
-        put(count, v.phase === "closed" ? "Closed · " + v.answered + " of " + v.present + " answered"
-                                        : v.answered + " of " + v.present + " have answered");
+        put(count, v.answered == null ? (v.phase === "closed" ? "Closed · " : "") + v.held_back
+          : v.phase === "closed" ? "Closed · " + v.answered + " of " + v.present + " answered"
+          : v.answered + " of " + v.present + " have answered");
       },
     };
   }

@@ -14,6 +14,7 @@
     var form = el("form", "pm-form", body), built = null, dirty = false, view = null;
     form.noValidate = true;
     var stem = el("p", "pm-stem", form);
+    var who = el("p", "audience", form);  /* who sees this: the view's words (activities/privacy.py) */
     var items = el("div", "pm-items", form);
     var row = el("div", "act-buttons", form);
     var sendBtn = el("button", "primary", row, "Send");
@@ -66,6 +67,7 @@
       view = v;
       var key = JSON.stringify([v.title, v.stem, v.items]);
       if (built !== key) { built = key; put(stem, v.stem); buildItems(v); }
+      line(who, v.who_sees ? "Who sees this: " + v.who_sees : "");
       if (!dirty) { paint(v); }
       var open = v.phase === "open";
       sendBtn.hidden = !open;

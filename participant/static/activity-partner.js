@@ -110,6 +110,7 @@
       return { helped: helped.value.trim(), adjust: adjust.value.trim() };
     });
     var helped = field(deb.fields, "What helped", 300, 3), adjust = field(deb.fields, "What I'd adjust", 300, 3);
+    var debWho = el("p", "audience", deb.fields);  /* who sees this: the view's words (activities/privacy.py) */
     var shown = box(body, "On the room screen now");
     var shownQ = el("p", "shared-label", shown), shownT = el("p", "shared-value", shown);
     var heard = box(body, "The observer's notes");  // not "your observer": the view doesn't say whose
@@ -216,6 +217,7 @@
       }
 
       deb.form.hidden = !can.debrief;
+      put(debWho, v.debrief_who_sees ? "Who sees this: " + v.debrief_who_sees : "");
       if (!deb.dirty && changed(seen, "deb", v.my_debrief)) {
         helped.value = v.my_debrief ? v.my_debrief.helped : "";
         adjust.value = v.my_debrief ? v.my_debrief.adjust : "";
@@ -242,11 +244,6 @@
 
   /* ---- cards ------------------------------------------------------------------------------- */
   var STATUS = { pending: "Waiting for the facilitator to read it", released: "Delivered", returned: "Returned to you" };
-  var ANON = {
-    named: "Your name is shown with your card.",
-    facilitators: "Your name isn't shown to the group. The facilitators can see who wrote it.",
-    anonymous: "Your name isn't shown to anyone, not even the facilitators.",
-  };
   var PARTS = [["feel", "I feel…"], ["when", "when…"], ["because", "because… (optional)"], ["like", "What I'd like is…"]];
 
   function cards(body) {
@@ -374,7 +371,7 @@
       });
       line(exampleP, v.worked_example);
       example.hidden = !v.worked_example;
-      put(anon, ANON[v.anonymity]);
+      put(anon, v.who_sees);  /* who sees a card, by anonymity: the view's words (activities/privacy.py) */
       draw();
     }
 

@@ -5,8 +5,6 @@
   var root = document.getElementById("activity");
   var live = null, offset = 0, cur = null, timer = 0, raf = 0, uid = 0;
   var motion = window.matchMedia ? window.matchMedia("(prefers-reduced-motion: reduce)") : { matches: false };
-  var AUDIENCE = { "private": "Only you", facilitators: "Only the facilitators",
-    group: "The group, when the facilitator shares it" };
   var INTRO_OPEN_MAX = 160;  // characters: about three lines on a phone
   var BREATH = { "in": "Breathe in", hold: "Hold", out: "Breathe out", rest: "Rest" };
 
@@ -144,7 +142,7 @@
     var label = el(group ? "legend" : "label", null, wrap, f.label + (f.required ? " (required)" : ""));
     var described = [];
     if (f.help) { el("p", "hint", wrap, f.help).id = name + "-help"; described.push(name + "-help"); }
-    el("p", "audience", wrap, "Who sees this: " + AUDIENCE[f.audience]).id = name + "-who";
+    el("p", "audience", wrap, "Who sees this: " + f.who_sees).id = name + "-who";  /* the view's words (activities/privacy.py) */
     described.push(name + "-who");
     var radios = [], get, set, inp;
 
@@ -277,9 +275,12 @@
       return val + (mine ? " (yours)" : "");
     }
     function summary(s) {
+      if (s.too_few) { return s.held_back; }
       var parts = [s.answered + (s.answered === 1 ? " answer" : " answers")];
       if (s.mean != null) { parts.push("average " + s.mean); }
-      Object.keys(s.families || {}).forEach(function (k) { parts.push((families[k] || "Own words") + ": " + s.families[k]); });
+      (s.bands || []).forEach(function (b) { if (b.count) { parts.push(b.from + "–" + b.to + ": " + b.count); } });
+      Object.keys(s.families || {}).forEach(function (k) { parts.push((families[k] || "Other feelings") + ": " + s.families[k]); });
+      if (s.words) { parts.push(s.words.map(function (w) { return w.word + (w.count > 1 ? " ×" + w.count : ""); }).join(", ")); }
       return parts.join(" · ");
     }
     function pair(parent, tag, label, value) {

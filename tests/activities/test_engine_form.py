@@ -17,9 +17,9 @@ MEMBERS = [
     {"id": "p3", "name": "Cai", "in_room": False},
 ]
 FIELDS = [
-    {"id": "feeling", "type": "emotion", "label": "What do you feel?", "audience": "facilitators",
+    {"id": "feeling", "type": "emotion", "label": "What do you feel?", "audience": "summary",
      "required": True},
-    {"id": "strength", "type": "scale", "label": "How strong is it?", "distress_alert": True},
+    {"id": "strength", "type": "scale", "label": "How strong is it?", "audience": "summary", "distress_alert": True},
     {"id": "need", "type": "short_text", "label": "What do you need today?", "audience": "private"},
     {"id": "story", "type": "long_text", "label": "What happened?", "audience": "group"},
     {"id": "take_home", "type": "list", "label": "What do you take with you?", "audience": "group",
@@ -213,10 +213,11 @@ def filled() -> dict[str, Any]:
 def test_reveal_an_aggregate_on_the_display_without_names():
     state = run(filled(), "reveal", field="strength")
     shown = engine.display_view(state, show_names=True)["spotlight"]
-    assert shown["summary"] == {"answered": 3, "mean": 5.3, "histogram": [0, 0, 0, 0, 1, 0, 2, 0, 0, 0, 0]}
+    assert shown["summary"] == {"answered": 3, "mean": 5.3, "bands": [
+        {"from": 0, "to": 3, "count": 0}, {"from": 4, "to": 6, "count": 3}, {"from": 7, "to": 10, "count": 0}]}
     state = run(state, "reveal", field="feeling")
     summary = engine.display_view(state, show_names=True)["spotlight"]["summary"]
-    assert summary == {"answered": 3, "families": {"sad": 2, "other": 1}}
+    assert summary == {"answered": 3, "families": {"sad": 2}}  # one person's "proud" is never a bar of its own
     text = json.dumps(engine.display_view(state, show_names=True))
     assert "Ana" not in text and "proud" not in text
 
@@ -296,14 +297,17 @@ def test_participants_see_all_their_own_answers():
 def test_display_counts_present_members_only():
     state = run(filled(), "member_leave", member="p3")
     view = engine.display_view(state, show_names=False)
-    assert view["answered"] == 2 and view["present"] == 2
+    assert engine.facilitator_view(state)["answered"] == 2 and view["present"] == 2
+    assert view["answered"] is None and view["held_back"] == "Shown when at least 3 people have answered."
     assert "p3" in state["answers"]  # leaving keeps the answers
+    assert engine.display_view(filled(), show_names=False)["answered"] == 3
 
 
 def test_join_then_submit():
     state = run(make(), "member_join", member={"id": "p4", "name": "Dee", "in_room": True})
     state = run(state, "submit", F, member="p4", answers=answers())
-    assert engine.display_view(state, show_names=False)["answered"] == 1
+    assert engine.facilitator_view(state)["answered"] == 1
+    assert engine.display_view(state, show_names=False)["answered"] is None  # one person: no count for the room
     assert reason(state, "member_join", P("p1"), member={"id": "p5", "name": "Eve"}) == (
         "Only a facilitator can do that.")
 
@@ -363,7 +367,7 @@ def test_summaries_for_the_room_need_at_least_three_answers_and_alerts_stay_priv
     activity = ActivityAdapter.validate_python({
         "slug": "few", "title": "Few", "kind": "form", "category": "frame", "summary": "s", "purpose": "p",
         "intro": "i", "duration": 5, "steps": [{"minutes": 5, "text": "t"}], "prompts": ["q"],
-        "settings": {"fields": [{"id": "level", "type": "scale", "label": "How strong", "audience": "facilitators",
+        "settings": {"fields": [{"id": "level", "type": "scale", "label": "How strong", "audience": "summary",
                                  "distress_alert": True}]}})
     fac = {"role": "facilitator", "id": "f1"}
     members = [{"id": f"p{i}", "name": n} for i, n in enumerate(["Ana", "Ben", "Cai"], start=1)]
@@ -380,4 +384,5 @@ def test_summaries_for_the_room_need_at_least_three_answers_and_alerts_stay_priv
     assert engine.display_view(state, False)["spotlight"]["summary"]["mean"] == 5.0
     state, _ = engine.apply(state, {"type": "delete_answers", "actor": {"role": "participant", "id": "p3"}}, 8.0)
     shown = engine.display_view(state, False)["spotlight"]["summary"]
-    assert shown == {"answered": 2, "too_few": True}  # someone withdrew: the room no longer sees a summary
+    assert shown == {"answered": 2, "too_few": True,  # someone withdrew: the room no longer sees a summary
+                     "held_back": "Shown when at least 3 people have answered."}

@@ -159,8 +159,8 @@ def test_change_since_last_time_for_facilitators():
     assert (row["previous_total"], row["total"], row["change"]) == (18, 10, "improved")
 
 
-PARTICIPANT_KEYS = {"kind", "phase", "title", "stem", "items", "mine", "submitted", "passed"}
-DISPLAY_KEYS = {"kind", "phase", "title", "answered", "present"}
+PARTICIPANT_KEYS = {"kind", "phase", "title", "stem", "items", "mine", "submitted", "passed", "who_sees"}
+DISPLAY_KEYS = {"kind", "phase", "title", "answered", "present", "held_back"}
 
 
 def test_participant_and_display_views_carry_no_scores_and_no_one_else():
@@ -176,8 +176,12 @@ def test_participant_and_display_views_carry_no_scores_and_no_one_else():
                                                                 "More than half the days", "Nearly every day"]
     for show_names in (True, False):
         display = engine.display_view(state, show_names)
-        assert set(display) == DISPLAY_KEYS and (display["answered"], display["present"]) == (2, 4)
+        assert set(display) == DISPLAY_KEYS and (display["answered"], display["present"]) == (None, 4)
+        assert display["held_back"] == "Shown when at least 3 people have answered."
         assert not any(word in json.dumps(display) for word in ("Ana", "Ben", "q1", "Severe", "total"))
+    state, _ = run(state, "submit", P("p3"), answers=phq(4))
+    display = engine.display_view(state, False)
+    assert (display["answered"], display["present"], display["held_back"]) == (3, 4, None)
 
 
 def test_erase_member_records_and_summary():

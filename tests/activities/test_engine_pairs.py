@@ -370,7 +370,8 @@ def test_listener_reflects_and_speaker_confirms():
     assert group["loops"]["reflections"] == 2 and group["reflection_notes"] == [
         {"by": "p3", "name": "Cai", "note": "slow down"}]
     assert engine.display_view(state, False)["loops_total"] == 2
-    assert engine.display_view(state, False)["understood_total"] == 1
+    # one person answered both: the room never gets a count that is one person's answer
+    assert engine.display_view(state, False)["understood_total"] is None
 
 
 def test_loop_refusals():
@@ -521,11 +522,23 @@ def test_debrief_refusals():
     assert reason(running(), "debrief", P("p1"), helped="x") == "The debrief opens once everyone is back together."
 
 
+def enough_debriefs() -> dict[str, Any]:
+    """Three people answered each question: one answer may go on the display (activities/privacy.py)."""
+    state = run(debriefed(), "debrief", P("p4"), helped="Dee's help", adjust="Dee's change")
+    return run(state, "debrief", P("p5"), helped="", adjust="Eve's change")
+
+
 def test_show_debrief_puts_one_answer_on_the_display_without_a_name():
-    state = run(debriefed(), "show_debrief", member="p2", answer="adjust")
+    assert reason(debriefed(), "show_debrief", member="p2", answer="adjust") == (
+        "Wait until at least 3 people have answered “What would you adjust?”, "
+        "so that no one's answer can be picked out.")
+    state = run(enough_debriefs(), "show_debrief", member="p2", answer="adjust")
     shown = engine.display_view(state, False)["shown_debrief"]
     assert shown == {"answer": "adjust", "question": "What would you adjust?", "text": "Slower start", "name": None}
-    assert engine.display_view(state, True)["shown_debrief"]["name"] == "Ben"
+    assert engine.display_view(state, True)["shown_debrief"]["name"] is None  # never named on the display
+    assert engine.participant_view(state, "p1")["debrief_who_sees"].startswith("The facilitators see your answers")
+    left = run(state, "member_leave", member="p5")  # two answers left: the room no longer sees one
+    assert engine.display_view(left, False)["shown_debrief"] is None
     assert engine.participant_view(state, "p2")["shown_debrief"]["mine"] is True
     mine = engine.participant_view(state, "p1")["shown_debrief"]
     assert mine == {"answer": "adjust", "question": "What would you adjust?", "text": "Slower start", "mine": False}
@@ -536,7 +549,7 @@ def test_show_debrief_puts_one_answer_on_the_display_without_a_name():
 
 
 def test_show_debrief_refusals_and_emptied_answers_leave_the_display():
-    state = debriefed()
+    state = enough_debriefs()
     assert reason(state, "show_debrief", member="p1", answer="adjust") == "Ana has not answered that."
     assert reason(state, "show_debrief", member="p3", answer="helped") == "Cai has not answered that."
     assert reason(state, "show_debrief", member="p1", answer="name").startswith("Choose which answer")

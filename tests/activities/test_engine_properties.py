@@ -24,13 +24,14 @@ PARTNER_ALLOWED = {
         "kind", "exercise", "phase", "round", "round_minutes", "deadline", "paused", "remaining", "total_rounds",
         "placement", "waiting_note", "my_role", "my_role_does", "group", "mixed_group", "prompts", "checklist",
         "scenario", "repair_steps", "steps_done", "loop", "my_notes", "my_checklist", "observer_notes", "can",
-        "my_debrief", "shown_debrief"},
+        "my_debrief", "debrief_who_sees", "shown_debrief"},
     ("pairs", "display"): {
         "kind", "exercise", "phase", "round", "round_minutes", "deadline", "paused", "remaining", "total_rounds",
-        "roles", "repair_steps", "group_count", "waiting", "loops_total", "understood_total", "shown_debrief"},
+        "roles", "repair_steps", "group_count", "groups", "waiting", "loops_total", "understood_total",
+        "shown_debrief"},
     ("cards", "participant"): {
-        "kind", "mode", "anonymity", "worked_example", "max_chars", "templates", "open", "can_send_to", "sent",
-        "received", "group_cards", "shown"},
+        "kind", "mode", "anonymity", "worked_example", "max_chars", "templates", "who_sees", "open", "can_send_to",
+        "sent", "received", "group_cards", "shown"},
     ("cards", "display"): {"kind", "mode", "anonymity", "worked_example", "max_chars", "templates", "counts",
                            "shown"},
 }
@@ -71,13 +72,14 @@ ALLOWED = {
     ("round", "display"): {"kind", "phase", "mode", "prompt", "turn_seconds", "turn_started_at", "deadline",
                            "speaker", "up_next", "still_to_speak", "hands_raised"},
     ("form", "participant"): {"kind", "phase", "fields", "my_answers", "submitted", "shared", "spotlight"},
-    ("form", "display"): {"kind", "phase", "fields", "answered", "present", "spotlight"},
+    ("form", "display"): {"kind", "phase", "fields", "answered", "present", "held_back", "spotlight"},
     **dict.fromkeys([("pacer", "participant"), ("pacer", "display")], {
         "kind", "mode", "running", "started_at", "stopped_at", "pattern", "cycles", "cycle_seconds",
         "total_seconds", "ends_at", "senses", "step", "step_started_at", "step_seconds"}),
     **dict.fromkeys([("info", "participant"), ("info", "display")], {"kind", "sections", "reflection", "current"}),
-    ("measure", "participant"): {"kind", "phase", "title", "stem", "items", "mine", "submitted", "passed"},
-    ("measure", "display"): {"kind", "phase", "title", "answered", "present"},
+    ("measure", "participant"): {"kind", "phase", "title", "stem", "items", "mine", "submitted", "passed",
+                                 "who_sees"},
+    ("measure", "display"): {"kind", "phase", "title", "answered", "present", "held_back"},
     **PARTNER_ALLOWED,  # pairs and cards: their sequences are in test_engine_properties_partner.py
 }
 

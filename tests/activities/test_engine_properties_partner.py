@@ -40,13 +40,14 @@ ALLOWED = {
         "kind", "exercise", "phase", "round", "round_minutes", "deadline", "paused", "remaining", "total_rounds",
         "placement", "waiting_note", "my_role", "my_role_does", "group", "mixed_group", "prompts", "checklist",
         "scenario", "repair_steps", "steps_done", "loop", "my_notes", "my_checklist", "observer_notes", "can",
-        "my_debrief", "shown_debrief"},
+        "my_debrief", "debrief_who_sees", "shown_debrief"},
     ("pairs", "display"): {
         "kind", "exercise", "phase", "round", "round_minutes", "deadline", "paused", "remaining", "total_rounds",
-        "roles", "repair_steps", "group_count", "waiting", "loops_total", "understood_total", "shown_debrief"},
+        "roles", "repair_steps", "group_count", "groups", "waiting", "loops_total", "understood_total",
+        "shown_debrief"},
     ("cards", "participant"): {
-        "kind", "mode", "anonymity", "worked_example", "max_chars", "templates", "open", "can_send_to", "sent",
-        "received", "group_cards", "shown"},
+        "kind", "mode", "anonymity", "worked_example", "max_chars", "templates", "who_sees", "open", "can_send_to",
+        "sent", "received", "group_cards", "shown"},
     ("cards", "display"): {"kind", "mode", "anonymity", "worked_example", "max_chars", "templates", "counts",
                            "shown"},
 }

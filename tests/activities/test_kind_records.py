@@ -70,6 +70,7 @@ def pairs_state() -> dict:
     state = run(state, "call_back")
     state = run(state, "debrief", P(BEN), helped=f"{OWN[0]} helped", adjust="")
     state = run(state, "debrief", P("p4"), helped=f"{OTHER} helped", adjust="")
+    state = run(state, "debrief", P("p5"), helped=f"{OTHER} helped too", adjust="")  # three: may be shown
     return run(state, "show_debrief", member=BEN, answer="helped")
 
 

@@ -151,6 +151,13 @@ def test_listening_triad_with_rotation_and_a_moderated_feedback_round(server, br
     author.fill("#activity label:has-text('What helped') + textarea", "Hearing my own words back, slowly")
     author.click("#activity form button:has-text('Save'):visible")
     author.wait_for_selector("#activity .saved:has-text('Saved')")
+    assert "Who sees this: The facilitators see your answers" in author.inner_text("#activity form:has-text('Looking back')")
+    for name, page in people.items():  # a debrief answer reaches the room only once 3 people answered
+        if page is not author:
+            page.wait_for_selector("#activity form:has-text('Looking back')")
+            page.fill("#activity label:has-text('What helped') + textarea", f"The pauses, said {name}")
+            page.click("#activity form button:has-text('Save'):visible")
+            page.wait_for_selector("#activity .saved:has-text('Saved')")
     member = ids[second["Listener"]]
     control(f"#pairs-show-{member}-helped")
     display.wait_for_selector(".d-spot-value:has-text('Hearing my own words back')")

@@ -3,7 +3,8 @@ allow-list of keys (recursively, per event name, audience and activity kind), pl
 canary words: the session is run through the frame commands and every live activity kind, and
 EVERYTHING the participants' and the display's Socket.IO clients receive (events and acks) is checked.
 
-Facilitator-only: airtime and speaking history, the guide (script, safety notes), distress flags and
+Facilitator-only: airtime and speaking history, answers of facilitators-only and summary fields (the room
+sees a summary of the latter, never one answer), the guide (script, safety notes), distress flags and
 alerts with their follow-up, pause signals, the roster, members' answers (other than one's own, or group answers the
 facilitator shared), private answers (never anyone else's), card senders (unless named), listeners'
 notes, pending and returned cards, names on the display while names are off, notes between facilitators
@@ -39,7 +40,7 @@ class AnyOf:
 # ---- the allow-list ---------------------------------------------------------------------------------
 
 FIELD = dict.fromkeys(("id", "type", "label", "help", "audience", "required", "min_label", "max_label",
-                       "max_items"), S)  # never "distress_alert"
+                       "max_items", "show_as", "who_sees"), S)  # never "distress_alert"
 SETTINGS = {
     "round": dict.fromkeys(("order", "turn_seconds", "prompt"), S),
     "form": {"fields": [FIELD], "go_around": S},
@@ -60,7 +61,9 @@ def item_spec(kind: str) -> dict:  # never "guide"
 
 
 ANSWER = AnyOf(S, {"word": S, "family": S}, [S])
-SUMMARY = {"answered": S, "families": MapOf(S), "mean": S, "histogram": [S], "too_few": S}
+# what the room and the group see of a summary (activities/privacy.py): never a point-by-point histogram
+SUMMARY = {"answered": S, "families": MapOf(S), "mean": S, "bands": [{"from": S, "to": S, "count": S}],
+           "words": [{"word": S, "count": S}], "too_few": S, "held_back": S}
 HEADING = {"field": S, "label": S, "type": S}
 HELD = dict.fromkeys(("paused", "paused_at", "remaining"), S)  # while the session's pause holds the clock (engine.py)
 ROUND_COMMON = {**dict.fromkeys(("kind", "phase", "mode", "prompt", "turn_seconds", "turn_started_at", "deadline"), S),
@@ -92,19 +95,19 @@ PARTICIPANT_ACTIVITY = {
               "my_checklist": {"items": MapOf(S), "note": S},
               "observer_notes": [{"round": S, "items": MapOf(S), "note": S}],
               "can": dict.fromkeys(("reflect", "confirm", "checklist", "repair_step", "debrief"), S),
-              "my_debrief": {"helped": S, "adjust": S},
+              "my_debrief": {"helped": S, "adjust": S}, "debrief_who_sees": S,
               "shown_debrief": {"answer": S, "question": S, "text": S, "mine": S}},
-    "cards": {**CARDS_COMMON, "open": S, "can_send_to": [PERSON],
+    "cards": {**CARDS_COMMON, "who_sees": S, "open": S, "can_send_to": [PERSON],
               "sent": [{**dict.fromkeys(("id", "template", "opening", "text", "status", "edited", "original", "note"), S),
                         "to": AnyOf(S, PERSON)}],
               "received": [dict.fromkeys(("id", "template", "opening", "text", "from"), S)],
               "group_cards": [dict.fromkeys(("id", "template", "opening", "text", "from", "mine"), S)],
               "shown": dict.fromkeys(("opening", "text", "to_group", "to_me", "from_me"), S)},
     # only the questions and one's own answers: never a total, band, risk flag or anyone else's answers
-    "measure": {"kind": S, "phase": S, **QUESTIONS, "mine": MapOf(S), "submitted": S, "passed": S},
+    "measure": {"kind": S, "phase": S, **QUESTIONS, "mine": MapOf(S), "submitted": S, "passed": S, "who_sees": S},
 }
 DISPLAY_ACTIVITY = {
-    "form": {"kind": S, "phase": S, "fields": [HEADING], "answered": S, "present": S,
+    "form": {"kind": S, "phase": S, "fields": [HEADING], "answered": S, "present": S, "held_back": S,
              "spotlight": {**HEADING, "summary": SUMMARY, "value": ANSWER, "name": S}},
     "round": {**ROUND_COMMON, **dict.fromkeys(("speaker", "up_next", "still_to_speak", "hands_raised"), S)},
     "pacer": PACER,
@@ -114,10 +117,10 @@ DISPLAY_ACTIVITY = {
               "shown_debrief": {"answer": S, "question": S, "text": S, "name": S}},
     "cards": {**CARDS_COMMON, "counts": dict.fromkeys(("sent", "pending", "released", "returned"), S),
               "shown": dict.fromkeys(("opening", "text", "to", "from"), S)},
-    "measure": dict.fromkeys(("kind", "phase", "title", "answered", "present"), S),
+    "measure": dict.fromkeys(("kind", "phase", "title", "answered", "present", "held_back"), S),
 }
 PARTICIPANT_VIEW = {"version": S, "server_time": S, "title": S,
-                    "frame": {"phase": S, "message": S, "pause_note": S, "passed": S,
+                    "frame": {"phase": S, "message": S, "pause_note": S, "passed": S, "remote": S,
                               "signal": {"acknowledged": S, "note": S}},
                     "activity": "activity"}
 DISPLAY_VIEW = {"version": S, "server_time": S, "title": S,
@@ -191,6 +194,7 @@ CUSTOM_FORM = {
     "settings": {"fields": [
         {"id": "feeling", "type": "emotion", "label": "Feeling", "audience": "facilitators"},
         {"id": "intensity", "type": "scale", "label": "How strong", "audience": "facilitators", "distress_alert": True},
+        {"id": "mood", "type": "emotion", "label": "Mood for the room", "audience": "summary"},
         {"id": "need", "type": "short_text", "label": "Need", "audience": "group"},
         {"id": "secret", "type": "long_text", "label": "Only for me", "audience": "private"},
         {"id": "steps", "type": "list", "label": "My steps", "audience": "private"},
@@ -310,7 +314,8 @@ def run_session(s) -> tuple[Recorder, dict]:
             for who in [*people, "dov"]:
                 answers = {}
                 for fid, field in fields.items():
-                    tag = {"private": "PRIV", "facilitators": "FACS", "group": "GRUP"}[field["audience"]]
+                    tag = {"private": "PRIV", "facilitators": "FACS", "summary": "SUMM",
+                           "group": "GRUP"}[field["audience"]]
                     word = canary(tag, who)
                     answers[fid] = {"emotion": {"word": word, "family": None}, "scale": 9 if who == "ana" else 4,
                                     "list": [word], "short_text": word, "long_text": word}[field["type"]]
@@ -318,9 +323,9 @@ def run_session(s) -> tuple[Recorder, dict]:
                     assert act("fac", "submit", member=ids["dov"], answers=answers)["ok"]
                 else:
                     assert act(who, "submit", answers=answers)["ok"]
-            for fid, field in fields.items():
-                if field["audience"] != "private":
-                    assert act("fac", "reveal", field=fid)["ok"]
+            for fid, field in fields.items():  # a summary only of summary and group fields (privacy.py)
+                shown = act("fac", "reveal", field=fid, members=[ids[w] for w in [*people, "dov"]])
+                assert shown["ok"] == (field["audience"] in ("summary", "group")), (fid, shown)
                 if field["audience"] == "group":
                     assert act("fac", "reveal", field=fid, member=ids["ben"])["ok"]
                     assert f("show_names", on=True)["ok"]
@@ -417,7 +422,7 @@ def run_session(s) -> tuple[Recorder, dict]:
 # ---- value rules: who may ever see which canary ----------------------------------------------------
 
 FACILITATORS_ONLY = ("BACKCHANNEL",)  # no participant and no display, ever
-OWN_ONLY = ("PRIV", "FACS", "ACKNOTE", "LISTENNOTE", "CARDRETURNED", "CARDPENDING", "RETURNNOTE")
+OWN_ONLY = ("PRIV", "FACS", "SUMM", "ACKNOTE", "LISTENNOTE", "CARDRETURNED", "CARDPENDING", "RETURNNOTE")
 NEVER_ON_DISPLAY = (*OWN_ONLY, "OBSNOTE", "LOOPWORD")
 CANARY = re.compile(r"([A-Z]+)CANARY([a-z]+)")
 
