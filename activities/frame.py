@@ -166,8 +166,34 @@ def member_join(state: dict, command: dict, now: float) -> list[dict]:
         raise Rejected("Member details are missing.")
     if any(m["id"] == member["id"] for m in state["members"]):
         return []
-    state["members"].append({"id": member["id"], "name": member["name"], "in_room": bool(member.get("in_room"))})
+    record = {"id": member["id"], "name": member["name"], "in_room": bool(member.get("in_room"))}
+    if isinstance(member.get("remote"), bool):  # where they are (a phone in the room is not remote); see set_place
+        record["remote"] = member["remote"] and not record["in_room"]
+    state["members"].append(record)
     return [{"type": "touched", "members": [member["id"]]}]
+
+
+def set_place(state: dict, command: dict, now: float) -> list[dict]:
+    """Where someone is in a hybrid session: in the room or joining from elsewhere (pairs and triads
+    group by it). A participant says it for themselves; a facilitator may correct it for anyone."""
+    member = _acting_member(state, command)
+    remote = command.get("remote")
+    if not isinstance(remote, bool):
+        raise Rejected("Choose in the room or from elsewhere.")
+    if member["in_room"] and remote:
+        raise Rejected(f"{member['name']} is in the room without a device.")
+    member["remote"] = remote
+    return [{"type": "touched", "members": [member["id"]]}]
+
+
+def place_target(command: dict) -> str | None:
+    """Whose place a (validated) ``set_place`` command set."""
+    return command["actor"]["id"] if command["actor"]["role"] == "participant" else command.get("member")
+
+
+def is_remote(member: dict) -> bool:
+    """A member record's place; records from before the choice existed: remote unless in the room without a device."""
+    return bool(member.get("remote", not member["in_room"]))
 
 
 def member_leave(state: dict, command: dict, now: float) -> list[dict]:
@@ -211,6 +237,7 @@ COMMANDS = {
     "ack_signal": ack_signal,
     "show_names": show_names,
     "show_join": show_join,
+    "set_place": set_place,
     "backchannel_note": backchannel_note,
     "member_join": member_join,
     "member_leave": member_leave,
@@ -253,6 +280,7 @@ def participant_view(state: dict, member_id: str) -> dict:
         "message": state["message"],
         "pause_note": state["pause_note"],
         "passed": member_id in state["passes"],
+        "remote": any(is_remote(m) for m in state["members"] if m["id"] == member_id),
         "signal": None if last is None else {"acknowledged": last["ack_at"] is not None, "note": last["ack_note"]},
     }
 

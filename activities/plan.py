@@ -59,7 +59,8 @@ def set_plan(state: dict, items: list[dict]) -> list[dict]:
 
 
 def _members(state: dict) -> list[dict]:
-    return [{"id": m["id"], "name": m["name"], "in_room": m["in_room"]} for m in state["members"]]
+    return [{"id": m["id"], "name": m["name"], "in_room": m["in_room"], **({"remote": m["remote"]} if "remote" in m else {})}
+            for m in state["members"]]
 
 
 def stop(state: dict, now: float) -> list[dict]:
@@ -130,6 +131,14 @@ def sync_member(state: dict, command_type: str, member: dict | str, now: float) 
                                                                 "member": member}, now)
     except Rejected:
         pass  # already present / already gone: nothing to change
+
+
+def sync_place(state: dict, member_id: str, remote: bool) -> None:
+    """A member said where they are: the running activity's record follows (pairs group by it; a group
+    already formed stays as it is, so the facilitator decides whether to move anyone)."""
+    record = (state["activity"] or {}).get("members", {}).get(member_id)
+    if record is not None and not record["in_room"]:
+        record["remote"] = remote
 
 
 def airtime_history(runs: list[dict]) -> dict[str, float]:

@@ -35,6 +35,7 @@ class CommandPayload(BaseModel):
     alert: int | None = None  # alert_followup: which alert, and its new follow-up state
     followup: Annotated[str, Field(max_length=20)] | None = None
     on: bool | None = None
+    remote: bool | None = None  # set_place: joining from elsewhere (True) or in the room (False)
     index: Annotated[int, Field(ge=0, le=100)] | None = None
     action: Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[a-z_]+$")] | None = None
     args: dict | None = None  # checked by the activity engine; the whole event is size-capped

@@ -60,8 +60,11 @@ def admit(session: GroupSession, p: Participant, facilitator_id: int | None) -> 
         p.status, p.admitted_at = "admitted", utcnow()
         audit.record("admit", session=session, actor="facilitator" if facilitator_id else "system",
                      actor_id=facilitator_id, target=f"participant:{p.id}")
+    # Where they are: with no video call everyone is in the room; in a hybrid session a phone starts as
+    # remote and its owner can say they are in the room (activities/frame.set_place).
     live.system(session, {"type": "member_join",
-                          "member_info": {"id": p.engine_id, "name": p.display_name, "in_room": p.in_room}})
+                          "member_info": {"id": p.engine_id, "name": p.display_name, "in_room": p.in_room,
+                                          "remote": bool(session.video_url) and not p.in_room}})
     attendance.arrived(session, p)
     socketio.emit("status", {"status": "admitted"}, to=live.participant_room(p.id))
     push(session)

@@ -28,6 +28,8 @@ def _frame(state: dict, command: dict, now: float) -> tuple[dict, list[dict]]:
         effects += plan.stop(new, now)
     elif kind == "set_phase":  # "Pause everyone" holds the activity's clock; "Resume" lets it run on
         plan.set_clock(new, new["phase"], now)
+    elif kind == "set_place":
+        plan.sync_place(new, frame.place_target(command), bool(command.get("remote")))
     elif kind == "erase_member":
         alerts.erase_member(new, frame.erase_target(command))
         _erase_in_activity(new, frame.erase_target(command), now)

@@ -207,7 +207,12 @@ def parse_member(raw: object) -> tuple[str, dict[str, Any]]:
         raise Rejected("A member needs a name.")
     if not isinstance(in_room, bool):
         raise Rejected("A member is either in the room or not.")
-    return member_id, {"name": name.strip(), "in_room": in_room, "present": True}
+    record = {"name": name.strip(), "in_room": in_room, "present": True}
+    if "remote" in raw:  # a hybrid session's place (activities/frame.set_place); absent: remote = not in_room
+        if not isinstance(raw["remote"], bool):
+            raise Rejected("A member is either in the room or joining from elsewhere.")
+        record["remote"] = raw["remote"] and not in_room
+    return member_id, record
 
 
 def members_from(raw: object) -> dict[str, dict[str, Any]]:

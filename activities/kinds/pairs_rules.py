@@ -89,8 +89,8 @@ def chunk(ids: list[str], group: str, rng: random.Random) -> list[list[str]]:
 def by_location(state: State, ids: list[str], rng: random.Random) -> tuple[list[list[str]], list[str]]:
     """In-room with in-room and remote with remote; a side of one joins the other side (said in notes)."""
     sizes(len(ids), state["group"])  # at least two people in all
-    room = [m for m in ids if state["members"][m]["in_room"]]
-    remote = [m for m in ids if not state["members"][m]["in_room"]]
+    room = [m for m in ids if not remote_member(state, m)]
+    remote = [m for m in ids if remote_member(state, m)]
     notes = []
     if len(room) == 1 and remote:
         notes.append(f"{name_of(state, room[0])} is the only one in the room, so they join a remote group.")
@@ -124,10 +124,10 @@ def new_group(state: State, members: list[str]) -> dict[str, Any]:
 
 def place(state: State, member: str) -> None:
     """A late joiner: the smallest group with room (same location first), else a waiting partner."""
-    in_room = state["members"][member]["in_room"]
+    where = remote_member(state, member)
 
     def apart(candidate: str) -> bool:
-        return state["members"][candidate]["in_room"] != in_room
+        return remote_member(state, candidate) != where
 
     open_groups = [g for g in state["groups"] if len(g["members"]) < MAX_GROUP]
     if open_groups:
@@ -182,7 +182,14 @@ def scenario(state: State) -> str | None:
 
 
 def is_mixed(state: State, group: dict[str, Any]) -> bool:
-    return len({state["members"][m]["in_room"] for m in group["members"]}) > 1
+    return len({remote_member(state, m) for m in group["members"]}) > 1
+
+
+def remote_member(state: State, member: str) -> bool:
+    """Joining from elsewhere? A phone in the room is not remote (the member said so, or the session has
+    no video call); states from before the choice: remote unless in the room without a device."""
+    record = state["members"][member]
+    return bool(record.get("remote", not record["in_room"]))
 
 
 # ---- exchanges (loops, checklists, repair steps) ----------------------------------------------

@@ -57,7 +57,22 @@
     SB.setText($("me-status"), status);
     if (window.SBActivity) { window.SBActivity.render(view, live); }
     $("pass").hidden = !passMeansSomething(f);
+    var place = document.querySelector("#place input[value=" + (f.remote ? "remote" : "room") + "]");
+    if (place && !placeSending) { place.checked = true; }
   }
+
+  // A hybrid session: the phone says where its owner is (pairs and triads are formed by it).
+  var placeSending = false;
+  document.querySelectorAll("#place input").forEach(function (input) {
+    input.addEventListener("change", function () {
+      placeSending = true;
+      showError("");
+      live.command("set_place", { remote: input.value === "remote" }).then(function (ack) {
+        placeSending = false;
+        if (!ack.ok) { showError(ack.error); }
+      });
+    });
+  });
 
   /* Pass shows only where it means something: a turn the activity lets you pass, an activity you can
      sit out, or a question the facilitator put on the screens; not in an empty lobby or a finished round. */

@@ -699,3 +699,18 @@ def test_a_newcomer_does_not_see_what_was_said_before_they_arrived():
 def test_a_roleplay_scene_is_for_everyone_in_the_group():
     state = running(exercise="roleplay", roles=["Speaker", "Partner", "Observer"])
     assert {engine.participant_view(state, m)["scenario"] for m in ("p1", "p3", "p5")} == {"S-one"}
+
+
+def test_a_phone_in_the_room_is_not_remote():
+    """Hybrid: where a member is comes from their own choice (remote False = a phone in the room), not
+    from whether they have a device; phones in the room are grouped with the people without one."""
+    here = [{"id": f"d{i}", "name": f"NoDevice{i}", "in_room": True} for i in range(2)]
+    phones = [{"id": f"h{i}", "name": f"PhoneHere{i}", "in_room": False, "remote": False} for i in range(2)]
+    away = [{"id": f"r{i}", "name": f"Remote{i}", "in_room": False, "remote": True} for i in range(4)]
+    state = run(make(here + phones + away, group="pairs"), "form_groups", how="by_location", seed=3)
+    sides = [{m[0] for m in g["members"]} for g in state["groups"]]
+    assert all(side <= {"d", "h"} or side == {"r"} for side in sides)
+    assert sum(len(g["members"]) for g in state["groups"] if g["members"][0][0] != "r") == 4
+    assert all(not g["mixed"] for g in engine.facilitator_view(state)["groups"])
+    with pytest.raises(Rejected, match="in the room or joining from elsewhere"):
+        make([{"id": "x", "name": "X", "in_room": False, "remote": "maybe"}, *away])

@@ -130,7 +130,7 @@ def test_at_most_200_notes_then_a_clear_refusal():
     with pytest.raises(Rejected, match="already holds 200 notes"):
         frame.apply(state, {"type": "backchannel_note", "text": "one more", "name": "Robin", "actor": fac}, 999.0)
     assert [n["id"] for n in state["backchannel"]][:2] == [1, 2] and len(state["backchannel"]) == 200
-    assert frame.participant_view(state, "p1").keys() == {"phase", "message", "pause_note", "passed", "signal"}
+    assert frame.participant_view(state, "p1").keys() == {"phase", "message", "pause_note", "passed", "remote", "signal"}
     assert "backchannel" not in frame.display_view(state)
 
 

@@ -132,3 +132,24 @@ def test_the_join_code_can_go_back_on_the_display_for_latecomers():
     del old["show_join"]  # a session saved before the switch existed
     assert frame.display_view(old)["show_join"] is False
     assert "show_join" not in frame.participant_view(s, "p1")  # phones have their own way in
+
+
+def test_where_someone_is_in_a_hybrid_session():
+    s = frame.new_state()
+    for mid, name, remote, in_room in (("p1", "Ana", True, False), ("p2", "Ben", False, False), ("p3", "Cy", True, True)):
+        s, _ = frame.apply(s, {"type": "member_join", "actor": SYSTEM,
+                               "member_info": {"id": mid, "name": name, "in_room": in_room, "remote": remote}}, 0)
+    assert [frame.is_remote(m) for m in s["members"]] == [True, False, False]  # no device: in the room
+    assert frame.participant_view(s, "p1")["remote"] is True
+    s, eff = frame.apply(s, {"type": "set_place", "remote": False, "actor": me("p1")}, 1)
+    assert eff == [{"type": "touched", "members": ["p1"]}] and frame.participant_view(s, "p1")["remote"] is False
+    s, _ = frame.apply(s, {"type": "set_place", "remote": True, "member": "p2", "actor": FAC}, 2)  # a correction
+    assert frame.participant_view(s, "p2")["remote"] is True
+    with pytest.raises(Rejected, match="only do this for yourself"):
+        frame.apply(s, {"type": "set_place", "remote": True, "member": "p2", "actor": me("p1")}, 3)
+    with pytest.raises(Rejected, match="without a device"):
+        frame.apply(s, {"type": "set_place", "remote": True, "member": "p3", "actor": FAC}, 3)
+    with pytest.raises(Rejected, match="in the room or from elsewhere"):
+        frame.apply(s, {"type": "set_place", "remote": "yes", "actor": me("p1")}, 3)
+    old = with_members("Dee")  # joined before the choice existed: a phone counts as remote, as it did
+    assert frame.is_remote(old["members"][0]) is True and frame.participant_view(old, "p1")["remote"] is True

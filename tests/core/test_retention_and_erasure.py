@@ -47,7 +47,8 @@ def dump_all_tables(app) -> str:
         out = []
         with db.engine.connect() as conn:
             for table in Base.metadata.sorted_tables:
-                out.extend(str(row) for row in conn.execute(text(f'SELECT * FROM "{table.name}"')))
+                # Each value in full: a Row's repr shortens long strings (a live state's JSON) in the middle.
+                out.extend(" | ".join(map(str, row)) for row in conn.execute(text(f'SELECT * FROM "{table.name}"')))
         return "\n".join(out)
 
 
