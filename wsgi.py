@@ -17,3 +17,7 @@ except SettingsError as exc:
     # One line naming the variable and the expected form; a traceback would bury it.
     print(f"secure-base: configuration error: {exc}", file=sys.stderr)
     sys.exit(2)
+
+from core import gc_tuning  # noqa: E402
+
+gc_tuning.tune()  # the start-up heap frozen, young collections rarer (core/gc_tuning.py)

@@ -58,12 +58,7 @@
 
   function buttons(label) { return el("div", { "class": "buttons ca-buttons", role: "group", "aria-label": label }); }
 
-  function mmss(seconds) {
-    var s = Math.max(0, Math.floor(seconds || 0));
-    var m = Math.floor(s / 60);
-    s = s % 60;
-    return m + ":" + (s < 10 ? "0" : "") + s;
-  }
+  var mmss = SBKit.elapsed;  // time gone by, 0:07 (the shared kit, static/js/kit.js)
 
   function now() { return Date.now() / 1000 + ctx.offset; }
 
@@ -887,7 +882,7 @@
         ticker(function () {
           var t = v.paused ? v.paused_at : now();  /* the session's pause holds the pacer where it was */
           var finished = v.running && t >= v.ends_at;
-          var stepNow = senses ? Math.min(v.senses.length - 1, v.step + Math.floor(Math.max(0, t - v.step_started_at) / v.step_seconds)) : -1;
+          var step = senses ? SBKit.senseAt(v, t) : null, stepNow = step ? step.index : -1;  // the kit's pacer maths
           if (!v.running) {
             state.textContent = "Stopped after " + mmss(v.stopped_at - v.started_at) + ".";
           } else if (finished) {
@@ -896,18 +891,11 @@
             state.textContent = "Paused with the session at " + mmss(t - v.started_at) + " of " + mmss(v.total_seconds) +
               ". It carries on from there when you resume.";
           } else if (senses) {
-            var stepLeft = v.step_seconds - (Math.max(0, t - v.step_started_at) % v.step_seconds);
-            state.textContent = "Running \u00b7 step " + (stepNow + 1) + " of " + v.senses.length + " \u00b7 next in " + mmss(stepLeft);
+            state.textContent = "Running \u00b7 step " + (stepNow + 1) + " of " + v.senses.length + " \u00b7 next in " + mmss(step.left);
           } else {
-            var since = t - v.started_at;
-            var inCycle = since % v.cycle_seconds;
-            var label = "";
-            for (var i = 0, acc = 0; i < v.pattern.length; i += 1) {
-              acc += v.pattern[i].seconds;
-              if (inCycle < acc) { label = BREATH[v.pattern[i].label]; break; }
-            }
-            state.textContent = "Running \u00b7 " + mmss(since) + " of " + mmss(v.total_seconds) + " \u00b7 breath " +
-              (Math.floor(since / v.cycle_seconds) + 1) + " of " + v.cycles + " \u00b7 " + label;
+            var breath = SBKit.breathAt(v, t);
+            state.textContent = "Running \u00b7 " + mmss(t - v.started_at) + " of " + mmss(v.total_seconds) + " \u00b7 breath " +
+              breath.breath + " of " + v.cycles + " \u00b7 " + (BREATH[breath.label] || "");
           }
           state.classList.toggle("is-running", v.running && !finished && !v.paused);
           stepItems.forEach(function (li, i) {

@@ -169,7 +169,7 @@
 
   function ok(ack) { return !!(ack && ack.ok); }
 
-  function plural(n, one, many) { return n + " " + (n === 1 ? one : (many || one + "s")); }
+  var plural = SBKit.plural;
 
   function short(line) {
     var i = line.indexOf(":");

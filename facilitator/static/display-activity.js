@@ -19,8 +19,7 @@
   function put(n, text) { text = text == null ? "" : String(text); if (n.textContent !== text) { n.textContent = text; } }
   function line(n, text) { put(n, text); n.hidden = !text; }
   function quiet(n) { n.setAttribute("aria-live", "off"); return n; }
-  function clock(s) { s = Math.max(0, Math.ceil(s)); return Math.floor(s / 60) + ":" + ("0" + s % 60).slice(-2); }
-  function plural(n, one, many) { return n + " " + (n === 1 ? one : many); }
+  var clock = SBKit.clock, plural = SBKit.plural;  // the shared kit (static/js/kit.js), as on the phones
   function familyName(id) { return FAMILY[id] || id.charAt(0).toUpperCase() + id.slice(1); }
 
   /* ---- round ------------------------------------------------------------------------------- */
@@ -124,27 +123,7 @@
   }
 
   /* ---- pacer (same clock math as the participant screen) ----------------------------------- */
-  function ease(x) { return (1 - Math.cos(Math.PI * x)) / 2; }
-  function breathAt(v, t) {
-    var end = v.running ? t : (v.stopped_at || t), e = Math.max(0, end - v.started_at);
-    if (e >= v.total_seconds) { return { done: true, size: 0 }; }
-    var cyc = Math.floor(e / v.cycle_seconds), within = e - cyc * v.cycle_seconds, level = 0, acc = 0;
-    for (var i = 0; i < v.pattern.length; i++) {
-      var p = v.pattern[i], target = p.label === "in" ? 1 : p.label === "out" ? 0 : level;
-      if (within < acc + p.seconds) {
-        return { label: p.label, left: Math.ceil(acc + p.seconds - within), breath: cyc + 1,
-          size: level + (target - level) * ease((within - acc) / p.seconds) };
-      }
-      level = target; acc += p.seconds;
-    }
-    return { done: true, size: 0 };
-  }
-  function senseAt(v, t) {
-    var end = v.running ? t : (v.stopped_at || t), n = v.senses.length;
-    var idx = Math.min(n - 1, v.step + Math.floor(Math.max(0, end - v.step_started_at) / v.step_seconds));
-    var start = v.step_started_at + (idx - v.step) * v.step_seconds;
-    return { index: idx, of: n, left: v.step_seconds - (end - start), done: end >= v.ends_at };
-  }
+  var breathAt = SBKit.breathAt, senseAt = SBKit.senseAt;
 
   function pacer(body) {
     var v = null;

@@ -311,12 +311,7 @@
       line(preview, ist ? t : t ? v.templates[tpl] + " " + withoutOpening(v.templates[tpl], t) : "");
       nudge.hidden = true;
     }
-    function withoutOpening(opening, typed) {  // as the engine does (activities/kinds/cards.py)
-      var lead = opening.split("\u2026")[0].split("___")[0].replace(/^[ .]+|[ .]+$/g, "");
-      var next = typed.charAt(lead.length);
-      if (!lead || typed.toLowerCase().indexOf(lead.toLowerCase()) !== 0 || /[\p{L}\p{N}]/u.test(next)) { return typed; }
-      return typed.slice(lead.length).replace(/^[ .,:;\u2026]+/, "");
-    }
+    var withoutOpening = SBKit.withoutOpening;  // as the engine does (activities/kinds/cards.py)
     function pickTo(val) { to = val; }
     function submit(keepWording, btn) {
       line(sentSt, "");

@@ -23,7 +23,7 @@
     b.addEventListener("click", onClick);
     return b;
   }
-  function clock(s) { s = Math.max(0, Math.ceil(s)); return Math.floor(s / 60) + ":" + ("0" + s % 60).slice(-2); }
+  var clock = SBKit.clock;  // the shared kit (static/js/kit.js): one clock and the pacer maths, shared with the display
   function same(a, b) { return JSON.stringify(a) === JSON.stringify(b); }
   function errorLine(parent) { var p = el("p", "error", parent); p.setAttribute("role", "alert"); p.hidden = true; return p; }
 
@@ -314,25 +314,7 @@
   }
 
   /* pacer: every screen computes the same moment from started_at and the server clock */
-  function ease(x) { return (1 - Math.cos(Math.PI * x)) / 2; }
-  function breathAt(v, t) {
-    var e = Math.max(0, (v.running ? t : v.stopped_at || t) - v.started_at);
-    var cyc = Math.floor(e / v.cycle_seconds), within = e - cyc * v.cycle_seconds, level = 0, acc = 0;
-    for (var i = 0; e < v.total_seconds && i < v.pattern.length; i++) {
-      var p = v.pattern[i], target = p.label === "in" ? 1 : p.label === "out" ? 0 : level;
-      if (within < acc + p.seconds) {
-        return { label: p.label, left: Math.ceil(acc + p.seconds - within), breath: cyc + 1,
-          size: level + (target - level) * ease((within - acc) / p.seconds) };
-      }
-      level = target; acc += p.seconds;
-    }
-    return { done: true, size: 0 };
-  }
-  function senseAt(v, t) {
-    var end = v.running ? t : v.stopped_at || t;
-    var idx = Math.min(v.senses.length - 1, v.step + Math.floor(Math.max(0, end - v.step_started_at) / v.step_seconds));
-    return { index: idx, left: v.step_started_at + (idx - v.step + 1) * v.step_seconds - end, done: end >= v.ends_at };
-  }
+  var breathAt = SBKit.breathAt, senseAt = SBKit.senseAt;
 
   function pacer(body) {
     var v = null;

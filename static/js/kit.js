@@ -10,6 +10,12 @@
     return Math.floor(s / 60) + ":" + ("0" + (s % 60)).slice(-2);
   }
 
+  /* Time gone by: 7 -> "0:07", 61.9 -> "1:01" (rounds down, as a stopwatch does). */
+  function elapsed(seconds) {
+    var s = Math.max(0, Math.floor(seconds || 0));
+    return Math.floor(s / 60) + ":" + ("0" + (s % 60)).slice(-2);
+  }
+
   function plural(n, one, many) { return n + " " + (n === 1 ? one : (many || one + "s")); }
 
   /* The pacer: every screen computes the same moment from the view's times and the server clock.
@@ -55,7 +61,7 @@
     return typed.slice(lead.length).replace(/^[ .,:;\u2026]+/, "");
   }
 
-  var kit = { clock: clock, plural: plural, ease: ease, breathAt: breathAt, senseAt: senseAt,
+  var kit = { clock: clock, elapsed: elapsed, plural: plural, ease: ease, breathAt: breathAt, senseAt: senseAt,
               withoutOpening: withoutOpening };
   if (typeof module === "object" && module.exports) { module.exports = kit; } else { root.SBKit = kit; }
 })(this);

@@ -12,6 +12,13 @@ test("clock rounds up and never goes below 0:00", () => {
   assert.equal(kit.clock(600), "10:00");
 });
 
+test("elapsed counts up like a stopwatch", () => {
+  assert.equal(kit.elapsed(7), "0:07");
+  assert.equal(kit.elapsed(61.9), "1:01");
+  assert.equal(kit.elapsed(undefined), "0:00");
+  assert.equal(kit.elapsed(-2), "0:00");
+});
+
 test("plural says one or many", () => {
   assert.equal(kit.plural(1, "card"), "1 card");
   assert.equal(kit.plural(2, "card"), "2 cards");
