@@ -151,6 +151,20 @@ def _observer_notes(state: State, member_id: str) -> list[dict[str, Any]]:
             for item in state["checklists"] if member_id in item["audience"] and finished(item)]
 
 
+def _turns(state: State, group: dict[str, Any], member_id: str, index: int | None) -> View:
+    """Who reflects back and who says whether it fits, decided here so the phone need not know the rule:
+    the others' first names, and this member's own part (reflect, confirm or neither: the observer)."""
+    reflector, confirmer = LOOP_ROLES[state["exercise"]]
+    at = {role_index(state, group, m): m for m in group["members"]}
+
+    def other(position: int) -> str | None:
+        m = at.get(position)
+        return None if m is None or m == member_id else name_of(state, m)
+
+    mine = "reflect" if index == reflector else "confirm" if index == confirmer else None
+    return {"reflector": other(reflector), "confirmer": other(confirmer), "mine": mine}
+
+
 def participant_view(state: State, member_id: str) -> View:
     here = is_present(state, member_id)
     group = group_of(state, member_id) if here else None
@@ -174,6 +188,7 @@ def participant_view(state: State, member_id: str) -> View:
             for m in group["members"]
         ],
         "mixed_group": group is not None and is_mixed(state, group),
+        "turns": None if group is None else _turns(state, group, member_id, index),
         "prompts": prompts,
         "checklist": list(state["observer_checklist"]) if is_observer else [],
         # In a listening exercise the idea to talk about is for the one who speaks, not the listener.

@@ -60,10 +60,9 @@
 
   /* ---- pairs ------------------------------------------------------------------------------- */
   var SCENE = { listening: "An idea to talk about, if you'd like one", roleplay: "The scene", repair: "The situation" };
-  var LOOP = { listening: [1, 0], roleplay: [1, 0], repair: [0, 1] };  // role positions: who reflects, who confirms
 
   function pairs(body, item) {
-    var v = null, roles = (item.settings || {}).roles || [], labels = (item.settings || {}).observer_checklist || [];
+    var v = null, labels = (item.settings || {}).observer_checklist || [];
     var seen = {}, last = null, checkRound = null, boxes = [], steps = [];
     var intro = body.parentNode.querySelector(".intro"), about = null;
     var note = el("p", "notice", body), withP = el("p", "pp-with", body), people = el("ul", "pp-people", body);
@@ -115,16 +114,14 @@
     var shownQ = el("p", "shared-label", shown), shownT = el("p", "shared-value", shown);
     var heard = box(body, "The observer's notes");  // not "your observer": the view doesn't say whose
 
-    function who(pos) {
-      var g = (v.group || []).filter(function (m) { return m.role === roles[pos] && !m.me; })[0];
-      return g ? g.name : "your partner";
-    }
+    // Who reflects back and who confirms comes with the view (activities/kinds/pairs_views._turns).
+    function turns() { return v.turns || { reflector: null, confirmer: null, mine: null }; }
 
     function update(view) {
       v = view;
       var run = v.phase === "running", debrief = v.phase === "debrief", placed = v.placement === "placed";
       var others = (v.group || []).filter(function (m) { return !m.me; }), loop = v.loop || {};
-      var pos = LOOP[v.exercise] || [1, 0], them = who(pos[1]), can = v.can;
+      var t = turns(), them = t.confirmer || "your partner", can = v.can;
       line(note, debrief ? "Welcome back. The rounds are over." : v.waiting_note);
       if (placed && intro && !about && !intro.closest("details")) {  // in a group, the role comes first
         about = document.createElement("details");
@@ -166,9 +163,9 @@
       line(reflSt, run ? said : "");
 
       // confirming
-      conf.hidden = !(run && placed && v.my_role === roles[pos[1]]);
+      conf.hidden = !(run && placed && t.mine === "confirm");
       confRow.hidden = word.parentNode.hidden = !can.confirm;
-      var partner = who(pos[0]);
+      var partner = t.reflector || "your partner";
       line(confSt, can.confirm ? partner.charAt(0).toUpperCase() + partner.slice(1) + " has reflected back."
         : loop.yes || loop.not_quite ? "Thank you. When " + partner + " reflects back again, you can answer here."
         : "When " + partner + " has reflected back, you can say here whether it fits.");

@@ -714,3 +714,15 @@ def test_a_phone_in_the_room_is_not_remote():
     assert all(not g["mixed"] for g in engine.facilitator_view(state)["groups"])
     with pytest.raises(Rejected, match="in the room or joining from elsewhere"):
         make([{"id": "x", "name": "X", "in_room": False, "remote": "maybe"}, *away])
+
+
+def test_the_view_says_who_reflects_and_who_confirms():
+    """The phone is told its part in the listening loop instead of re-deriving the rule."""
+    state = running()
+    speaker, listener, observer = (engine.participant_view(state, m)["turns"] for m in ("p1", "p3", "p5"))
+    assert speaker == {"reflector": "Cai", "confirmer": None, "mine": "confirm"}
+    assert listener == {"reflector": None, "confirmer": "Ana", "mine": "reflect"}
+    assert observer == {"reflector": "Cai", "confirmer": "Ana", "mine": None}
+    repair = running(exercise="repair", roles=["Speaker", "Partner", "Observer"])
+    assert engine.participant_view(repair, "p1")["turns"]["mine"] == "reflect"  # in a repair the first role reflects
+    assert engine.participant_view(make(), "p1")["turns"] is None  # not in a group yet

@@ -91,6 +91,7 @@ PARTICIPANT_ACTIVITY = {
     "pairs": {**PAIRS_COMMON, **dict.fromkeys(("placement", "waiting_note", "my_role", "my_role_does", "mixed_group",
                                                 "scenario"), S),
               "group": [{"name": S, "role": S, "me": S}], "prompts": [S], "checklist": [S], "repair_steps": [S],
+              "turns": {"reflector": S, "confirmer": S, "mine": S},
               "steps_done": [S], "loop": LOOP, "my_notes": [S],
               "my_checklist": {"items": MapOf(S), "note": S},
               "observer_notes": [{"round": S, "items": MapOf(S), "note": S}],
