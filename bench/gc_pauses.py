@@ -58,6 +58,8 @@ def child(members: int, commands: int, tuned: bool) -> dict:
             encoded.append(json.dumps(engine.facilitator_view(state), separators=(",", ":")))
             times.append(time.perf_counter() - t0)
     del connections, encoded
+    import shutil
+    shutil.rmtree(tmp, ignore_errors=True)
     return {"times": times, "pauses": meter.pauses}
 
 

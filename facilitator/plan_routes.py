@@ -69,7 +69,7 @@ def plan(session_id: int):
         "facilitator/plan.html", gs=gs, group=gs.group, rows=rows, library=_library(gs.group),
         planned=sum(item.minutes for item, _ in rows), suggested=sum(a.duration for _, a in rows if a is not None),
         earlier=plans.sessions_with_plans(gs), templates=plans.templates_of(gs.group), editable=gs.status != "ended",
-        words=WORDS, live_kinds=LIVE_KINDS)
+        words=WORDS, live_kinds=LIVE_KINDS, just_added=request.args.get("added", "")[:80])
 
 
 def _change(gs: GroupSession, valid: bool, invalid_message: str, change: Callable[[], str],
@@ -98,10 +98,17 @@ def _skipped(skipped: int) -> str:
 def plan_add(session_id: int):
     gs, form = session_or_404(session_id), AddForm()
 
+    added: list[str] = []
+
     def change() -> str:
         item = plans.add(gs, form.slug.data, form.minutes.data)
+        added.append(form.slug.data)
         return f"Added {plans.title(gs, item)} ({item.minutes} min) to the plan."
-    return _change(gs, form.validate_on_submit(), "Please choose an activity to add.", change)
+    response = _change(gs, form.validate_on_submit(), "Please choose an activity to add.", change)
+    if not added:
+        return response
+    # Back to the same place in the library, not the top of the page; the entry says it was added.
+    return redirect(url_for("facilitator.plan", session_id=gs.id, added=added[0], _anchor=f"lib-{added[0]}"))
 
 
 @bp.post("/sessions/<int:session_id>/plan/items/<int:item_id>/remove")

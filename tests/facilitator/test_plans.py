@@ -39,7 +39,7 @@ def item_ids(app, gs) -> list[int]:
 def test_add_uses_the_suggested_minutes_and_reaches_the_live_session(app, setup):
     f, _g, gs = setup
     r = add(f.client, gs, "check-in")
-    assert r.status_code == 302 and r.location.endswith(f"/sessions/{gs.id}/plan")
+    assert r.status_code == 302 and r.location.endswith(f"/sessions/{gs.id}/plan?added=check-in#lib-check-in")
     assert rows(app, gs) == [("check-in", 15, 0)]
     assert live_plan(app, gs) == [{"slug": "check-in", "title": "Check-in round", "kind": "form", "minutes": 15}]
     page = f.client.get(r.location).data.decode()
@@ -282,3 +282,16 @@ def test_plan_route_access_matrix(app, setup, make_facilitator, make_group, join
         assert r.status_code == 302 and "/login" in r.location
     assert rows(app, gs) == [("check-in", 15, 0)]
     assert db.session.query(PlanTemplate).count() == 1 and db.session.query(PlanItem).count() == 1
+
+
+def test_adding_keeps_the_place_in_the_library(app, setup):
+    """After Add the page comes back at the entry just added (not the top), and that entry says so."""
+    f, _g, gs = setup
+    r = add(f.client, gs, "go-around")
+    assert r.status_code == 302 and r.headers["Location"].endswith(f"/sessions/{gs.id}/plan?added=go-around#lib-go-around")
+    page = f.client.get(f"/sessions/{gs.id}/plan?added=go-around").data.decode()
+    entry = page[page.index('id="lib-go-around"'):]
+    assert entry.index("Added to the end of the plan.") < entry.index("</li>")
+    assert page.count("Added to the end of the plan.") == 1
+    refused = add(f.client, gs, "no-such-activity")
+    assert "added=" not in refused.headers["Location"]
