@@ -5,6 +5,9 @@
   var $ = function (id) { return document.getElementById(id); };
   var PRESENCE = { here: "online", away: "away", offline: "offline", room: "in the room" };
   var names = {};
+  var places = {};  // member id: joining from elsewhere? (a hybrid session: the phone says; a facilitator may correct)
+  var hybrid = app.dataset.hybrid === "1";
+  var lastRoster = null;
   var live;
 
   function el(tag, attrs, text) {
@@ -131,7 +134,9 @@
     if (document.activeElement !== $("message")) { $("message").value = f.message; }
     $("show-names").checked = f.show_names;
     $("show-join").checked = !!f.show_join;
-    f.members.forEach(function (m) { names[m.id] = m.name; });
+    var placesBefore = JSON.stringify(places);
+    f.members.forEach(function (m) { names[m.id] = m.name; places[m.id] = m.remote === undefined ? !m.in_room : m.remote; });
+    if (hybrid && lastRoster && JSON.stringify(places) !== placesBefore) { renderRoster(lastRoster); }
     var passed = f.passes.map(function (id) { return names[id] || "someone"; });
     SB.setText($("passes"), passed.length ? "Passed on this: " + passed.join(", ") : "");
     renderSignals(f.signals);
@@ -161,6 +166,7 @@
       admit.setAttribute("aria-label", "Admit " + p.name);
       li.appendChild(admit);
     }
+    if (hybrid && p.status === "admitted" && !p.in_room) { placeControls(li, p); }
     if (p.status === "admitted" && !p.member && !p.claim) {
       var makeMember = button("Make member", "small", function () {
         live.send("make_member", { participant: p.id }).then(function (ack) {
@@ -180,7 +186,20 @@
     return li;
   }
 
+  /* A hybrid session: where each person with a device is, and a correction if their phone says wrong. */
+  function placeControls(li, p) {
+    var remote = places["p" + p.id];
+    if (remote === undefined) { return; }
+    li.appendChild(el("span", { "class": "badge" }, remote ? "remote" : "here"));
+    var fix = button(remote ? "Mark as here" : "Mark as remote", "small", function () {
+      live.command("set_place", { member: "p" + p.id, remote: !remote }).then(report);
+    });
+    fix.setAttribute("aria-label", "Mark " + p.name + (remote ? " as here in the room" : " as joining from elsewhere"));
+    li.appendChild(fix);
+  }
+
   function renderRoster(r) {
+    lastRoster = r;
     var waiting = r.participants.filter(function (p) { return p.status === "waiting"; });
     var inside = r.participants.filter(function (p) { return p.status === "admitted"; });
     $("waiting").textContent = "";

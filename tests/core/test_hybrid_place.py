@@ -34,7 +34,7 @@ def hybrid(app, make_facilitator, make_group, make_session, sock, join):
             session = db.session.get(GroupSession, gs.id)
             item = plan.entry("empathic-listening", catalogue.resolve(session.group_id, "empathic-listening"), 10)
             assert live.system(session, {"type": "plan_set", "items": [item]})["ok"]
-        return {"gs": gs, "fac": fac, "phones": phones, "cy": f"p{in_room}"}
+        return {"gs": gs, "fac": fac, "phones": phones, "cy": f"p{in_room}", "fac_client": f.client}
     return build
 
 
@@ -73,3 +73,16 @@ def test_in_a_hybrid_session_a_phone_says_where_it_is(app, hybrid):
     assert formed["ok"], formed
     view = last_view(room["fac"])["activity"]["view"]
     assert any("Ben is the only one joining remotely" in note for note in view["notes"])
+
+
+def test_a_facilitator_can_correct_where_someone_is(app, hybrid):
+    room = hybrid("https://video.example.org/room")
+    _ana, ana_id = room["phones"]["Ana"]
+    ack = room["fac"].emit("command", {"type": "set_place", "member": ana_id, "remote": False}, callback=True)
+    assert ack["ok"], ack
+    members = [m for m in last_view(room["fac"])["frame"]["members"] if m["id"] == ana_id]
+    assert members[0]["remote"] is False
+    no_device = room["fac"].emit("command", {"type": "set_place", "member": room["cy"], "remote": True}, callback=True)
+    assert no_device == {"ok": False, "error": "Cy is in the room without a device."}
+    page = room["fac_client"].get(f"/sessions/{room['gs'].id}/console").data.decode()
+    assert 'data-hybrid="1"' in page
