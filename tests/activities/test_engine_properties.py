@@ -22,7 +22,7 @@ from activities.schema import ActivityAdapter
 PARTNER_ALLOWED = {
     ("pairs", "participant"): {
         "kind", "exercise", "phase", "round", "round_minutes", "deadline", "paused", "remaining", "total_rounds",
-        "placement", "waiting_note", "my_role", "my_role_does", "group", "mixed_group", "prompts", "checklist",
+        "placement", "waiting_note", "my_role", "my_role_does", "group", "mixed_group", "turns", "prompts", "checklist",
         "scenario", "repair_steps", "steps_done", "loop", "my_notes", "my_checklist", "observer_notes", "can",
         "my_debrief", "debrief_who_sees", "shown_debrief"},
     ("pairs", "display"): {

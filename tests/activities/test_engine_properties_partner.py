@@ -38,7 +38,7 @@ FORBIDDEN_KEYS = {"airtime", "spoken_before", "history", "private_answered", "di
 ALLOWED = {
     ("pairs", "participant"): {
         "kind", "exercise", "phase", "round", "round_minutes", "deadline", "paused", "remaining", "total_rounds",
-        "placement", "waiting_note", "my_role", "my_role_does", "group", "mixed_group", "prompts", "checklist",
+        "placement", "waiting_note", "my_role", "my_role_does", "group", "mixed_group", "turns", "prompts", "checklist",
         "scenario", "repair_steps", "steps_done", "loop", "my_notes", "my_checklist", "observer_notes", "can",
         "my_debrief", "debrief_who_sees", "shown_debrief"},
     ("pairs", "display"): {
@@ -379,7 +379,9 @@ def check_cards(before: dict[str, Any], after: dict[str, Any]) -> None:
     display = json.dumps([engine.display_view(after, flag) for flag in (False, True)])
     facilitator = engine.facilitator_view(after)
     for card in after["cards"]:
-        texts = [t for t in (card["text"], card["original"]) if t]
+        # The strategies' marker texts ("TXT", 90 x's); a junk text of one or two characters ("0") is
+        # found in any JSON by chance, so it proves nothing either way.
+        texts = [t for t in (card["text"], card["original"]) if t and len(t) >= 3 and not t.isdigit()]
         if card["status"] != "released":
             assert not any(t in display for t in texts)
             for viewer, view in dumped.items():
