@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import open_first_console
+from tests.e2e.conftest import enter_by_link, open_first_console
 
 pytestmark = [pytest.mark.e2e, pytest.mark.server, pytest.mark.timeout(600)]  # gunicorn + Chromium; setup included
 
@@ -40,13 +40,7 @@ def watch(page, errors, label):
 def join(browser, link, name, errors, **ctx):
     page = browser.new_context(viewport=PHONE, **ctx).new_page()
     watch(page, errors, name)
-    page.goto(link)
-    page.fill("#name", name)
-    page.click("text=Next")
-    page.check("#agree")
-    page.click("text=Join the session")
-    page.wait_for_selector("#waiting:not([hidden])")
-    return page
+    return enter_by_link(page, link, name)
 
 
 def test_activity_screens(server, browser, audit, shots):

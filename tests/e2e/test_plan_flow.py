@@ -4,7 +4,7 @@ and the room display follow. Check-in -> go-around (a pass, a raised hand) -> br
 then the after-session summary. Every screen is audited with axe-core and screenshotted."""
 import pytest
 
-from tests.e2e.conftest import open_first_console
+from tests.e2e.conftest import enter_by_link, open_first_console
 
 pytestmark = [pytest.mark.e2e, pytest.mark.server, pytest.mark.timeout(600)]  # gunicorn + Chromium; setup included
 
@@ -13,14 +13,7 @@ PLAN = ["Check-in round", "Go-around", "Paced breathing", "Check-out round"]
 
 
 def join(browser, url, name):
-    page = browser.new_context(viewport=PHONE).new_page()
-    page.goto(url)
-    page.fill("#name", name)
-    page.click("text=Next")
-    page.check("#agree")
-    page.click("text=Join the session")
-    page.wait_for_selector("#waiting:not([hidden])")
-    return page
+    return enter_by_link(browser.new_context(viewport=PHONE).new_page(), url, name)
 
 
 def all_show(pages, selector):
