@@ -4,9 +4,9 @@ No Flask, no DB, no clock, no global random: time comes in as ``now``, randomnes
 everything decided goes out as return values (docs/ENGINE_CONTRACT.md). Every state records its
 ``kind``, so ``apply`` and the views dispatch from the state alone.
 
-``apply`` never mutates its input: it deep-copies the state, lets the kind change the copy, and adds
-one ``{"type": "touched", "members": [...]}`` effect listing every member whose participant view
-changed (computed by comparing views, so it is right for every kind by construction).
+``apply`` never mutates its input: it deep-copies the state and lets the kind change the copy. Which
+member's view changed is not the engine's business: the broadcaster compares what it sends
+(core/live/fanout.py).
 
 A session pause freezes an activity's clock (``pause`` / ``resume``): while ``state["paused_at"]`` is
 set, every command sees that moment as ``now``, and resuming moves the kind's clock fields
@@ -117,9 +117,6 @@ def apply(state: State, command: Mapping[str, Any], now: float) -> tuple[State, 
         raise Rejected("You are not part of this activity.")
     new_state = copy.deepcopy(state)
     effects = list(engine.apply(new_state, cmd, _frozen(state, _clock(now))))
-    touched = _touched(engine, state, new_state)
-    if touched:
-        effects.append({"type": "touched", "members": touched})
     return new_state, effects
 
 
@@ -260,9 +257,3 @@ def _views(engine: KindEngine, state: State, members: list[str]) -> dict[str, Vi
         return engine.participant_views(state, members)
     return {member: engine.participant_view(state, member) for member in members}
 
-
-def _touched(engine: KindEngine, before: State, after: State) -> list[str]:
-    members = list(after["members"])
-    old = _views(engine, before, [member for member in members if member in before["members"]])
-    new = _views(engine, after, members)
-    return [member for member in members if member not in old or old[member] != new[member]]

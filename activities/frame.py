@@ -90,7 +90,7 @@ def set_message(state: dict, command: dict, now: float) -> list[dict]:
     _require(command, "facilitator")
     state["message"] = _text(command, "text", MESSAGE_MAX)
     state["passes"] = []
-    return [{"type": "touched", "members": "all"}]
+    return []
 
 
 def pass_turn(state: dict, command: dict, now: float) -> list[dict]:
@@ -99,7 +99,7 @@ def pass_turn(state: dict, command: dict, now: float) -> list[dict]:
         state["passes"].append(member["id"])
         counts = state.setdefault("pass_count", {})
         counts[member["id"]] = counts.get(member["id"], 0) + 1
-    return [{"type": "touched", "members": [member["id"]]}]
+    return []
 
 
 def pause_signal(state: dict, command: dict, now: float) -> list[dict]:
@@ -111,8 +111,7 @@ def pause_signal(state: dict, command: dict, now: float) -> list[dict]:
            "at": now, "ack_at": None, "ack_note": ""}
     state["next_signal"] += 1
     state["signals"] = (state["signals"] + [sig])[-OPEN_SIGNALS_KEPT:]
-    return [{"type": "alert", "kind": "pause", "member": member["id"], "signal": sig["id"]},
-            {"type": "touched", "members": [member["id"]]}]
+    return [{"type": "alert", "kind": "pause", "member": member["id"], "signal": sig["id"]}]
 
 
 def ack_signal(state: dict, command: dict, now: float) -> list[dict]:
@@ -123,7 +122,7 @@ def ack_signal(state: dict, command: dict, now: float) -> list[dict]:
             if sig["ack_at"] is not None:
                 raise Rejected("That signal was already answered.")
             sig["ack_at"], sig["ack_note"] = now, note
-            return [{"type": "touched", "members": [sig["member"]]}]
+            return []
     raise Rejected("That signal is no longer there.")
 
 
@@ -170,7 +169,7 @@ def member_join(state: dict, command: dict, now: float) -> list[dict]:
     if isinstance(member.get("remote"), bool):  # where they are (a phone in the room is not remote); see set_place
         record["remote"] = member["remote"] and not record["in_room"]
     state["members"].append(record)
-    return [{"type": "touched", "members": [member["id"]]}]
+    return []
 
 
 def set_place(state: dict, command: dict, now: float) -> list[dict]:
@@ -183,7 +182,7 @@ def set_place(state: dict, command: dict, now: float) -> list[dict]:
     if member["in_room"] and remote:
         raise Rejected(f"{member['name']} is in the room without a device.")
     member["remote"] = remote
-    return [{"type": "touched", "members": [member["id"]]}]
+    return []
 
 
 def place_target(command: dict) -> str | None:
@@ -226,7 +225,7 @@ def erase_member(state: dict, command: dict, now: float) -> list[dict]:
     state["passes"] = [p for p in state["passes"] if p != member_id]
     state.get("pass_count", {}).pop(member_id, None)
     state["signals"] = [s for s in state["signals"] if s["member"] != member_id]
-    return [{"type": "touched", "members": "all"}]
+    return []
 
 
 COMMANDS = {

@@ -79,7 +79,7 @@ def stop(state: dict, now: float) -> list[dict]:
            "planned_minutes": planned, "started_at": started, "ended_at": now, "state": state["activity"],
            "replaces": state.get("resumed_run")}
     state["activity"], state["item"], state["item_started_at"], state["resumed_run"] = None, None, None, None
-    return [{"type": "archive", "run": run}, {"type": "touched", "members": "all"}]
+    return [{"type": "archive", "run": run}]
 
 
 def go(state: dict, index: object, activity: Any, item_brief: dict, now: float, seed: int,
@@ -101,7 +101,7 @@ def go(state: dict, index: object, activity: Any, item_brief: dict, now: float, 
     state["current"], state["activity"], state["item"], state["item_started_at"] = index, new_activity, item_brief, now
     state["resumed_run"] = resume["id"] if reopening else None
     state["passes"] = []  # a pass is on the question in front of people: a new activity asks afresh
-    return effects + [{"type": "touched", "members": "all"}]
+    return effects
 
 
 def set_clock(state: dict, phase: str, now: float) -> None:

@@ -115,6 +115,7 @@ class _Worker:
             if s["role"] == "participant":
                 self.expected[s["group"]] += 1
         self.sizes: list[int] = []
+        self.mine: dict[int, int] = defaultdict(int)  # version -> personal parts ("mine") received
         self.emits: list[dict] = []
         self.errors: list[str] = []
 
@@ -140,7 +141,7 @@ class _Worker:
                 self.pipe.send(("driven", len(self.emits)))
             elif msg[0] == "stop":
                 with contextlib.suppress(OSError):
-                    self.pipe.send(("results", {"recv": dict(self.recv), "emits": self.emits, "sizes": self.sizes[:2000],
+                    self.pipe.send(("results", {"recv": dict(self.recv), "emits": self.emits, "sizes": self.sizes[:2000], "mine": dict(self.mine),
                                                 "errors": self.errors[:5]}))
                 with contextlib.suppress(ValueError, OSError):
                     loop.remove_reader(self.pipe.fileno())
@@ -173,13 +174,23 @@ class _Worker:
 
         @client.on("snapshot")
         async def _snapshot(data):
-            if isinstance(data, dict) and isinstance(data.get("view"), dict):
-                self.last[spec["key"]] = data["view"].get("version", 0)
+            whole = isinstance(data, dict) and (data.get("view") or data.get("shared"))  # a phone's: two parts
+            if isinstance(whole, dict):
+                self.last[spec["key"]] = whole.get("version", 0)
             ready.set()
 
-        @client.on("view")
+        @client.on("view")  # the console's and the display's whole view; the floor server's only event
         async def _view(data):
             self._on_view(spec, data)
+
+        @client.on("shared")  # the room's part of a phone's view: every phone, once per change
+        async def _shared(data):
+            self._on_view(spec, data)
+
+        @client.on("mine")  # a phone's own part: only when it changed (counted, not timed)
+        async def _mine(data):
+            if isinstance(data, dict) and isinstance(data.get("version"), int):
+                self.mine[data["version"]] += 1
 
         async with sem:
             t0 = time.time()

@@ -137,7 +137,12 @@ def one_run(url: str, specs: list[dict], fac_cookie: str | None, fac_auth: dict,
         c.stop_workers(workers)
     recvs = [r["recv"] for r in results]
     sizes = [s for r in results for s in r["sizes"]]
+    mine: dict[int, int] = defaultdict(int)
+    for r in results:
+        for version, count in r.get("mine", {}).items():
+            mine[version] += count
     for fig in out.values():
+        fig["mine_per_cmd"] = sum(mine[e["version"]] for e in fig["emits"]) / max(1, len(fig["emits"]))
         fig.update({"lat": c.latencies(fig["emits"], recvs)["all"], "connect": [t for x in connected for t in x["times"]],
                     "connect_wall": connect_wall, "failed": failed,
                     "size": statistics.mean(sizes) if sizes else 0})
@@ -199,7 +204,7 @@ def main() -> int:
                 rows.append([n, "round next" if kind == "round" else "set message", c.pct(lat_a, 50),
                              c.pct(lat_a, 95), c.pct(lat_a, 99), c.pct(lat_f, 50), c.pct(lat_f, 95), c.pct(lat_f, 99),
                              ratio, c.pct(c.ms(fig["ack"]), 50), fig["cpu_per_cmd"] * 1000, f["cpu_per_cmd"] * 1000,
-                             len(lat_a), fig["timeouts"] + f["timeouts"]])
+                             fig["mine_per_cmd"], len(lat_a), fig["timeouts"] + f["timeouts"]])
                 c.log(f"N={n} {kind}: app p99 {c.pct(lat_a, 99):.1f} ms, floor p99 {c.pct(lat_f, 99):.1f} ms")
             conn_rows.append([n, c.pct(con, 50), c.pct(con, 95), c.pct(con, 99), a["connect_wall"],
                               c.pct(c.ms(f["connect"]), 50), c.pct(c.ms(f["connect"]), 95), f["connect_wall"],
@@ -217,12 +222,15 @@ def main() -> int:
     print(f"fan-out in one session: {args.commands} broadcasts per kind and N, {args.procs} client processes; "
           "latency from the facilitator's emit to each participant's receipt, ms")
     print(c.table(["N", "command", "app p50", "app p95", "app p99", "floor p50", "floor p95", "floor p99",
-                   "p99 app/floor", "ack p50", "app cpu/cmd", "floor cpu/cmd", "samples", "timeouts"], rows))
+                   "p99 app/floor", "ack p50", "app cpu/cmd", "floor cpu/cmd", "own parts/cmd", "samples",
+                   "timeouts"], rows))
+    print("own parts/cmd: personal parts ('mine') sent per command, over all N phones; the room's part goes "
+          "to every phone once (core/live/fanout.py)")
     print()
     print(f"connect: time from opening the socket to the snapshot (app) / to connected (floor), "
           f"{args.connect_concurrency} connects in flight per client process, ms; 'all in' = seconds for all N")
     print(c.table(["N", "app p50", "app p95", "app p99", "app all in s", "floor p50", "floor p95", "floor all in s",
-                   "failed", "view bytes"], conn_rows))
+                   "failed", "shared bytes"], conn_rows))
     print(f"logs: {tmp}" if args.keep else "")
     return 0
 

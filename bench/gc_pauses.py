@@ -6,7 +6,7 @@ Each configuration runs in a fresh child process that first builds the app as th
 (create_app: the activity library, templates, models; a realistic start-up heap), holds 300 long-lived
 connection records, then repeats the CPU work of one broadcast `--commands` times: the round engine
 moves to the next speaker, every member's view and the facilitators' view are built and JSON-encoded
-(what core/live.broadcast does, without the sockets). It records the wall time of every broadcast and
+(what core/live/fanout.broadcast does, without the sockets). It records the wall time of every broadcast and
 of every collection (gc.callbacks). Configurations alternate (default, tuned, default, tuned, ...) so
 that both see the same machine; the ratio is tuned / default of the same repeat.
 """

@@ -132,7 +132,9 @@ def snapshot_for(caller: Caller) -> dict:
     if caller.role == "facilitator":
         return {"status": "ok", "view": live.snapshot(caller.session, "facilitator"),
                 "roster": roster.payload(caller.session)}
-    return {"status": "ok", "view": live.snapshot(caller.session, caller.role, caller.member_id)}
+    if caller.role == "display":
+        return {"status": "ok", "view": live.snapshot(caller.session, "display")}
+    return {"status": "ok", **live.snapshot(caller.session, caller.role, caller.member_id)}  # shared, mine
 
 
 def _kind(caller: Caller) -> str:

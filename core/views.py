@@ -29,19 +29,10 @@ def facilitator(session: GroupSession, state: dict, version: int) -> dict:
             "plan": _plan(state), "activity": activity, "alerts": alerts.facilitator_view(state)}
 
 
-def participant(session: GroupSession, state: dict, version: int, member_id: str) -> dict:
-    activity = None
-    if state["activity"] is not None:
-        activity = {"item": _public_item(state["item"]),
-                    "view": engine.participant_view(state["activity"], member_id)}
-    return {"version": version, "server_time": time.time(), "title": session.title,
-            "frame": frame.participant_view(state, member_id), "activity": activity}
-
-
 def participants(session: GroupSession, state: dict, version: int, member_ids: list[str]) -> dict[str, dict]:
-    """`participant` for every member of a broadcast, with the activity's shared parts (the item, and
-    whatever the engine's views share, e.g. a round's queue) computed once. One `server_time` for all,
-    so that members whose views are the same get equal views (core/live sends those as one message)."""
+    """Every member's whole participant view, with the activity's common work (the item, and whatever
+    the engine's views share, e.g. a round's queue) done once. One `server_time` for all, so that the
+    room's part of the views is the same for everyone (core/live/fanout splits and sends them)."""
     now = time.time()
     item = activity_views = None
     if state["activity"] is not None:

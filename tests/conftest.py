@@ -302,6 +302,21 @@ def join(app):
 
 
 @pytest.fixture
+def admit_phones(sock, join):
+    """Members joined on their own devices and admitted from the console: {name: (socket, engine id)}."""
+
+    def do(gs, fac, names=("Ana", "Ben")):
+        out = {}
+        for name in names:
+            http, p = join(gs, name)
+            assert fac.emit("admit", {"participant": p.id}, callback=True)["ok"]
+            out[name] = (sock(http, gs, "participant"), f"p{p.id}")
+        return out
+
+    return do
+
+
+@pytest.fixture
 def sock(app):
     """Open a Socket.IO test client that shares an HTTP client's cookies."""
     opened = []

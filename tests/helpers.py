@@ -3,11 +3,75 @@ from __future__ import annotations
 
 import re
 
+from activities.split import compose
+
 
 def events(sc, name: str | None = None) -> list:
-    """Drain what a socket client received; optionally only one event name's payloads."""
+    """Drain what a socket client received; optionally only one event name's payloads.
+
+    A participant receives its view in two parts ("shared" for the room, "mine" for itself; see
+    core/live/fanout.py): asking for "view" gives the whole views its phone would draw, one per part
+    received, composed as the phone does (`Parts`), across calls."""
     got = sc.get_received()
-    return [e["args"][0] for e in got if name is None or e["name"] == name]
+    if name != "view":
+        parts(sc).feed(got)
+        return [e["args"][0] for e in got if name is None or e["name"] == name]
+    return [view for e in got for view in parts(sc).feed([e]) or ([e["args"][0]] if e["name"] == "view" else [])]
+
+
+class Parts:
+    """What a phone holds of its view: the latest shared part, its own part, and an own part waiting for
+    the shared part it came with (`with_shared`). `feed` returns the views drawn, in order."""
+
+    def __init__(self) -> None:
+        self.shared = self.mine = self.pending = None
+
+    def feed(self, got: list) -> list[dict]:
+        drawn = []
+        for e in got:
+            payload = e["args"][0] if e.get("args") else None
+            if e["name"] == "snapshot" and isinstance(payload, dict) and "shared" in payload:
+                self.shared, self.mine, self.pending = payload["shared"], payload["mine"], None
+            elif e["name"] == "shared" and self._newer(payload, self.shared):
+                self.shared = payload
+                if self.pending is not None and payload["version"] >= self.pending["version"]:
+                    self.mine, self.pending = self.pending, None
+                drawn.append(self.view())
+            elif e["name"] == "mine" and self._newer(payload, self.mine):
+                if payload.get("with_shared") and (self.shared or {}).get("version", 0) < payload["version"]:
+                    self.pending = payload
+                    continue
+                self.mine = payload
+                drawn.append(self.view())
+        return drawn
+
+    @staticmethod
+    def _newer(payload, held) -> bool:
+        return held is None or payload["version"] >= held.get("version", 0)
+
+    def view(self) -> dict:
+        return compose(self.shared or {"frame": {}, "activity": None}, self.mine)
+
+
+def parts(sc) -> Parts:
+    if not hasattr(sc, "_sb_parts"):
+        sc._sb_parts = Parts()
+    return sc._sb_parts
+
+
+def whole(snapshot: dict) -> dict:
+    """The whole view in a participant's snapshot (or sync answer): its two parts composed."""
+    return compose(snapshot["shared"], snapshot["mine"]) if "shared" in snapshot else snapshot["view"]
+
+
+def changed_views(before: dict, after: dict) -> list[str]:
+    """The members whose participant view differs between two activity states (what the broadcaster
+    sends them anew, core/live/fanout.py)."""
+    from activities import engine
+
+    return [member for member in after["members"]
+            if member not in before["members"]
+            or engine.participant_view(before, member) != engine.participant_view(after, member)]
 
 
 def csrf_token(html: bytes) -> str:

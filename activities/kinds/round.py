@@ -74,8 +74,9 @@ MAX_EXTENSION_SECONDS = 1800
 def start(settings: RoundSettings, members: dict[str, dict[str, Any]], now: float, seed: int,
           options: Options) -> State:
     order = list(members)
+    rng = random.Random(seed)
     if settings.order == "random":
-        random.Random(seed).shuffle(order)
+        rng.shuffle(order)
     return {
         "kind": "round",
         "phase": READY,
@@ -93,6 +94,7 @@ def start(settings: RoundSettings, members: dict[str, dict[str, Any]], now: floa
         "hands": [],
         "volunteers": [],
         "deferred": [],
+        "seat_salt": f"{rng.getrandbits(64):016x}",  # makes the phones' queue places unguessable (round_views)
     }
 
 

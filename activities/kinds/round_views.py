@@ -4,6 +4,7 @@ Airtime and speaking history are for facilitators only (a fairness view, never s
 """
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from activities.kinds import State, View, is_present, name_of
@@ -55,26 +56,33 @@ def _resumed(state: State) -> dict[str, Any] | None:
     return {**resumed, "reopened": None if reopened is None else {"id": reopened, "name": name_of(state, reopened)}}
 
 
+def seat(state: State, member: str) -> str:
+    """A member's place token in this round: the phones share one queue of tokens (so the room's part
+    of the view is the same for everyone, activities/split.py) and each phone knows only its own. The
+    queue says how many are before me, not who they are: a token meets a name only when its holder is
+    "up next", which the room sees anyway. Salted per round (``seat_salt``), so tokens mean nothing
+    from one round to the next; a round started before the salt existed uses its order instead."""
+    salt = state.get("seat_salt") or repr(state["order"])
+    return hashlib.sha256(f"{salt}:{member}".encode()).hexdigest()[:12]
+
+
 def participant_view(state: State, member_id: str) -> View:
-    queue = upcoming(state)
-    return _participant_view(state, member_id, queue, _positions(queue))
+    return _participant_view(state, member_id, _seats(state))
 
 
 def participant_views(state: State, members: list[str]) -> dict[str, View]:
     """The same views for many members, with the queue worked out once (not once per member)."""
-    queue = upcoming(state)
-    positions = _positions(queue)
-    return {member: _participant_view(state, member, queue, positions) for member in members}
+    queue = _seats(state)
+    return {member: _participant_view(state, member, queue) for member in members}
 
 
-def _positions(queue: list[str]) -> dict[str, int]:
-    positions: dict[str, int] = {}
-    for index, member in enumerate(queue):
-        positions.setdefault(member, index)
-    return positions
+def _seats(state: State) -> tuple[list[str], list[str]]:
+    ids = upcoming(state)
+    return ids, [seat(state, member) for member in ids]
 
 
-def _participant_view(state: State, member_id: str, queue: list[str], positions: dict[str, int]) -> View:
+def _participant_view(state: State, member_id: str, seats: tuple[list[str], list[str]]) -> View:
+    queue, tokens = seats
     status = state["status"].get(member_id) if is_present(state, member_id) else None
     open_round = state["phase"] != FINISHED
     my_turn = status == SPEAKING
@@ -87,9 +95,10 @@ def _participant_view(state: State, member_id: str, queue: list[str], positions:
         **_common_view(state),
         "speaker": name_of(state, state["speaker"]),
         "up_next": name_of(state, queue[0]) if queue else None,
+        "queue": tokens,  # who speaks next, in order, as place tokens: each phone finds its own ("me")
+        "me": seat(state, member_id),
         "my_status": status,
         "my_turn": my_turn,
-        "turns_before_me": positions.get(member_id),
         "hand_raised": member_id in state["hands"],
         "volunteered": member_id in state["volunteers"],
         "can_pass": open_round and status in (SPEAKING, WAITING, LATER),

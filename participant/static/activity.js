@@ -66,8 +66,14 @@
     el("summary", null, handOn, "Hand the turn to…");
     var names = el("div", "act-buttons", handOn);
 
+    /* How many speak before me: the room's queue of place tokens and my own (null: not in the queue). */
+    function before() {
+      var at = v.queue ? v.queue.indexOf(v.me) : -1;
+      return at < 0 ? null : at;
+    }
+
     function status() {
-      var n = v.turns_before_me, s = v.my_status, h = v.mode === "hand";
+      var n = before(), s = v.my_status, h = v.mode === "hand";
       var ahead = n > 0 ? (n === 1 ? "1 person before you." : n + " people before you.") : "";
       if (v.phase === "finished" || !s) { return ""; }
       if (v.phase === "ready" && n === 0) { return "You're first in line."; }
@@ -94,7 +100,7 @@
       if (me && turn.textContent !== who && navigator.vibrate) { navigator.vibrate(150); }
       put(turn, who);  // aria-live: announced when it changes, never on a mere re-render
       turn.classList.toggle("is-me", !!me);
-      line(next, !open || v.phase === "ready" ? "" : v.turns_before_me === 0 ? "You're up next."
+      line(next, !open || v.phase === "ready" ? "" : before() === 0 ? "You're up next."
         : v.up_next ? (me ? "After you: " : "Up next: ") + v.up_next : "");
       line(mine, status().trim());
       done.hidden = !me;

@@ -1,5 +1,6 @@
 /* The shared front-end kit: pure functions every screen uses the same way (the phone, the console and the
-   room display), so a clock reads alike everywhere and the pacer's moment is computed once. No DOM here:
+   room display), so a clock reads alike everywhere, the pacer's moment is computed once and a phone's
+   view is put together from its parts in one way. No DOM here:
    tests/js/kit.test.js runs it under `node --test`. In a page it is window.SBKit. */
 (function (root) {
   "use strict";
@@ -61,7 +62,45 @@
     return typed.slice(lead.length).replace(/^[ .,:;\u2026]+/, "");
   }
 
+  /* A phone's view arrives in two parts (core/live/fanout.py): the room's "shared" part and its own
+     "mine". The whole view is the shared part with mine laid over it (as activities/split.py compose). */
+  function composeView(shared, mine) {
+    var view = {}, m = mine || {}, key;
+    for (key in shared) { if (key !== "frame" && key !== "activity") { view[key] = shared[key]; } }
+    view.version = Math.max(shared.version || 0, m.version || 0);
+    view.frame = Object.assign({}, shared.frame || {}, m.frame || {});
+    view.activity = shared.activity ? { item: shared.activity.item,
+      view: Object.assign({}, shared.activity.view, m.activity || {}) } : null;
+    return view;
+  }
+
+  /* What a phone holds of its parts. Each method takes a part and returns the whole view to draw, or
+     null when there is nothing new to draw: an older part arriving late, or a "mine" sent together with
+     a shared part (with_shared) that has not arrived yet, held until it does (waiting() says so). */
+  function viewParts() {
+    var shared = null, mine = null, pending = null;
+    function newer(part, held) { return part && typeof part.version === "number" && (!held || part.version >= held.version); }
+    function whole() { return shared ? composeView(shared, mine) : null; }
+    return {
+      reset: function (s, m) { shared = s; mine = m; pending = null; return whole(); },
+      shared: function (s) {
+        if (!newer(s, shared)) { return null; }
+        shared = s;
+        if (pending && s.version >= pending.version) { mine = pending; pending = null; }
+        return whole();
+      },
+      mine: function (m) {
+        if (!newer(m, mine)) { return null; }
+        if (pending && pending.version <= m.version) { pending = null; }
+        if (m.with_shared && (!shared || shared.version < m.version)) { pending = m; return null; }
+        mine = m;
+        return whole();
+      },
+      waiting: function () { return pending !== null; },
+    };
+  }
+
   var kit = { clock: clock, elapsed: elapsed, plural: plural, ease: ease, breathAt: breathAt, senseAt: senseAt,
-              withoutOpening: withoutOpening };
+              withoutOpening: withoutOpening, composeView: composeView, viewParts: viewParts };
   if (typeof module === "object" && module.exports) { module.exports = kit; } else { root.SBKit = kit; }
 })(this);

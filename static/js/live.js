@@ -24,11 +24,22 @@
       on.view(view);
     }
 
+    /* A participant's view comes in two parts, the room's and its own (window.SBKit.viewParts). */
+    var parts = window.SBKit.viewParts();
+
+    function applyPart(view) {
+      if (view) { applyView(view); return; }
+      if (parts.waiting()) {  // its own part came ahead of the room's part: resync if that never arrives
+        setTimeout(function () { if (parts.waiting()) { resync(); } }, 2000);
+      }
+    }
+
     function applySnapshot(snap) {
       if (!snap) { return; }
       if (snap.status === "waiting") { on.status("waiting"); return; }
       if (snap.roster) { on.roster(snap.roster); }
-      if (snap.view) { version = 0; applyView(snap.view); on.status("live"); }
+      var view = snap.shared ? parts.reset(snap.shared, snap.mine) : snap.view;
+      if (view) { version = 0; applyView(view); on.status("live"); }
     }
 
     function resync() {
@@ -45,10 +56,12 @@
       if (err && err.message === "unauthorized") { socket.disconnect(); on.status("refused"); }
     });
     socket.on("snapshot", applySnapshot);
-    socket.on("view", function (view) {
+    socket.on("view", function (view) {  // the console and the display: the whole view, every version
       if (version && view.version > version + 1) { resync(); return; }  // we missed something
       applyView(view);
     });
+    socket.on("shared", function (part) { applyPart(parts.shared(part)); });
+    socket.on("mine", function (part) { applyPart(parts.mine(part)); });
     socket.on("status", function (msg) {
       if (!msg) { return; }
       if (msg.status === "admitted") { resync(); return; }

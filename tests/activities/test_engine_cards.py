@@ -11,6 +11,7 @@ from activities import engine
 from activities.engine import Rejected
 from activities.library import load_library
 from activities.schema import ActivityAdapter
+from tests.helpers import changed_views
 
 F = {"role": "facilitator", "id": "f1"}
 MEMBERS = [
@@ -356,11 +357,11 @@ def test_joiners_get_the_default_and_rejoiners_keep_their_choice():
     assert reason(state, "set_open", P("zz"), open=True) == "You are not part of this activity."
 
 
-def test_a_pending_card_touches_only_its_sender_and_release_the_addressee():
-    _, effects = act(opened(), "send", P("p1"), to="p2", template=0, text="hi")
-    assert effects == [{"type": "touched", "members": ["p1"]}]
-    _, effects = act(sent(), "release", card="c1")
-    assert effects == [{"type": "touched", "members": ["p1", "p2"]}]
+def test_a_pending_card_changes_only_its_senders_view_and_release_the_addressees():
+    state, effects = act(opened(), "send", P("p1"), to="p2", template=0, text="hi")
+    assert changed_views(opened(), state) == ["p1"] and effects == []
+    state, effects = act(sent(), "release", card="c1")
+    assert changed_views(sent(), state) == ["p1", "p2"] and effects == []
 
 
 def test_unknown_commands_are_refused():

@@ -55,7 +55,7 @@ def test_show_section_moves_the_highlight_for_everyone():
     new_state, effects = engine.apply(state, {"type": "show_section", "actor": F, "index": 2}, 1.0)
     assert state["current"] == 0 and new_state["current"] == 2
     assert engine.display_view(new_state, show_names=False)["current"] == 2
-    assert effects == [{"type": "touched", "members": ["p1", "p2"]}]
+    assert effects == []
 
 
 @pytest.mark.parametrize("index", [3, -1, "1", 1.0, True, None])

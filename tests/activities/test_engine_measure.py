@@ -46,7 +46,6 @@ def test_a_participant_submits_for_themself_and_gets_a_score_effect():
     assert score == {"type": "score", "member": "p1", "instrument": "phq-9", "items": phq(12), "total": 12,
                      "band": "Moderate", "risk": False, "source": "phone"}
     assert alerts(effects) == []
-    assert {"type": "touched", "members": ["p1"]} in effects
 
 
 def test_a_facilitator_enters_paper_answers_only_for_an_in_room_member():

@@ -109,6 +109,6 @@ def test_every_audience_sees_the_same_pacer():
 def test_members_join_and_leave_a_pacer():
     state, effects = engine.apply(breathing(), {"type": "member_join", "actor": F,
                                                 "member": {"id": "p2", "name": "Ben"}}, 1001.0)
-    assert state["members"]["p2"]["present"] and effects == [{"type": "touched", "members": ["p2"]}]
+    assert state["members"]["p2"]["present"] and effects == []
     state, _ = engine.apply(state, {"type": "member_leave", "actor": F, "member": "p2"}, 1002.0)
     assert state["members"]["p2"]["present"] is False

@@ -18,6 +18,7 @@ from activities import engine
 from activities.engine import Rejected
 from activities.library import load_library
 from activities.schema import ActivityAdapter
+from activities.split import PERSONAL
 
 PARTNER_ALLOWED = {
     ("pairs", "participant"): {
@@ -67,7 +68,7 @@ FORBIDDEN_KEYS = {"airtime", "spoken_before", "history", "private_answered", "di
                   "submitted_at", "members", "hands", "volunteers", "order", "upcoming"}
 ALLOWED = {
     ("round", "participant"): {"kind", "phase", "mode", "prompt", "turn_seconds", "turn_started_at",
-                               "deadline", "speaker", "up_next", "my_status", "my_turn", "turns_before_me",
+                               "deadline", "speaker", "up_next", "my_status", "my_turn", "queue", "me",
                                "hand_raised", "volunteered", "can_pass", "can_come_back_later", "hand_on_to"},
     ("round", "display"): {"kind", "phase", "mode", "prompt", "turn_seconds", "turn_started_at", "deadline",
                            "speaker", "up_next", "still_to_speak", "hands_raised"},
@@ -145,10 +146,14 @@ def keys(value: Any) -> Iterator[str]:
 def check_views(state: dict[str, Any]) -> None:
     kind = state["kind"]
     json.dumps(engine.facilitator_view(state))
-    for member in [*IDS, "zz"]:
-        view = engine.participant_view(state, member)
+    views = {member: engine.participant_view(state, member) for member in [*IDS, "zz"]}
+    for view in views.values():
         assert set(view) <= ALLOWED[kind, "participant"]
         assert not FORBIDDEN_KEYS & set(keys(view))
+    # The room's part (activities/split.py) is the same for every member: only declared keys differ.
+    first = views[IDS[0]]
+    assert not {key for key in ALLOWED[kind, "participant"] - PERSONAL[kind]
+                if any(view.get(key) != first.get(key) for view in views.values())}
     for show_names in (False, True):
         view = engine.display_view(state, show_names)
         assert set(view) <= ALLOWED[kind, "display"]

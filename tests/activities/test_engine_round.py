@@ -9,6 +9,8 @@ import pytest
 from activities import engine
 from activities.engine import Rejected
 from activities.schema import ActivityAdapter
+from activities.split import PERSONAL
+from tests.helpers import changed_views
 
 F = {"role": "facilitator", "id": "f1"}
 MEMBERS = [
@@ -514,7 +516,7 @@ def test_participant_view_tells_whose_turn_and_what_i_may_do():
     state = run(started(), "raise_hand", P("p3"))
     mine = engine.participant_view(state, "p3")
     assert mine["speaker"] == "Ana" and mine["my_status"] == "waiting" and not mine["my_turn"]
-    assert mine["can_pass"] and mine["hand_raised"] and mine["turns_before_me"] == 1
+    assert mine["can_pass"] and mine["hand_raised"] and mine["queue"].index(mine["me"]) == 1
     assert mine["prompt"] == "What is alive?" and mine["deadline"] == 100.0 + TURN
     assert mine["hand_on_to"] == []
     speaker = engine.participant_view(state, "p1")
@@ -550,8 +552,14 @@ def test_views_are_copies():
     assert state["order"] == ["p1", "p2", "p3", "p4"]
 
 
-def test_touched_lists_members_whose_view_changed():
-    _, effects = engine.apply(started(), {"type": "raise_hand", "actor": P("p3")}, 101.0)
-    assert effects == [{"type": "touched", "members": ["p3"]}]
-    _, effects = engine.apply(started(), {"type": "next", "actor": F}, 101.0)
-    assert effects == [{"type": "touched", "members": ["p1", "p2", "p3", "p4"]}]
+def test_a_raised_hand_changes_one_view_and_the_next_speaker_two():
+    state, effects = engine.apply(started(), {"type": "raise_hand", "actor": P("p3")}, 101.0)
+    assert changed_views(started(), state) == ["p3"] and effects == []
+    state, effects = engine.apply(started(), {"type": "next", "actor": F}, 101.0)
+    # every phone's view changes (the speaker), but the room's part carries that: only the one who
+    # spoke and the one who speaks now have their own part change (activities/split.py)
+    assert changed_views(started(), state) == ["p1", "p2", "p3", "p4"] and effects == []
+    personal = PERSONAL["round"]
+    own = [m for m in state["members"] if {k: v for k, v in engine.participant_view(started(), m).items() if k in personal}
+           != {k: v for k, v in engine.participant_view(state, m).items() if k in personal}]
+    assert own == ["p1", "p2"]

@@ -93,7 +93,8 @@ def test_a_newcomer_waits_for_a_turn_and_someone_who_left_is_gone():
     assert round_["order"] == ["p1", "p2", "p3", "p5"] and round_["status"]["p5"] == "waiting"
     assert not round_["members"]["p4"]["present"]
     assert engine.facilitator_view(round_)["upcoming"] == ["p5"]
-    assert engine.participant_view(round_, "p5")["turns_before_me"] == 0
+    view = engine.participant_view(round_, "p5")
+    assert view["queue"].index(view["me"]) == 0
 
 
 def test_when_the_cut_off_speaker_left_the_next_turn_starts():

@@ -61,7 +61,7 @@ def session(app, gs) -> GroupSession:
 
 def test_a_score_keeps_the_members_result_and_score_deleted_removes_it(app, room):
     sam = room["seat"](room["sam"].id, name="Sam")
-    keep(app, room["gs"], [{"type": "touched", "members": "all"}, score(sam)])
+    keep(app, room["gs"], [{"type": "phase", "phase": "running"}, score(sam)])
     [row] = rows(app)
     assert (row.member_id, row.session_id, row.group_id, row.instrument) == \
         (room["sam"].id, room["gs"].id, room["group"].id, "phq-9")

@@ -132,7 +132,7 @@ def test_event_access(app, target, who, event, make_facilitator, make_group, mak
         return
     results["attempts"] += 1
     changed = _state(app, target["gs"]) != before
-    leaked = {label: [e for e in w.get_received() if e["name"] in ("view", "alert", "status", "roster")]
+    leaked = {label: [e for e in w.get_received() if e["name"] in ("view", "shared", "mine", "alert", "status", "roster")]
               for label, w in target["watchers"].items()}
     leaked = {k: v for k, v in leaked.items() if v}
     refused = who in CROSS_SESSION or ack.get("ok") is False

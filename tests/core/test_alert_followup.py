@@ -14,15 +14,11 @@ from tests.helpers import events
 
 
 @pytest.fixture
-def room(app, make_facilitator, make_group, make_session, sock, join):
+def room(app, make_facilitator, make_group, make_session, sock, admit_phones):
     f = make_facilitator("Noor")
     gs = make_session(make_group(f), f)
     fac = sock(f.client, gs, "facilitator")
-    clients = {}
-    for name in ("Ana", "Ben"):
-        http, p = join(gs, name)
-        fac.emit("admit", {"participant": p.id}, callback=True)
-        clients[name] = (sock(http, gs, "participant"), f"p{p.id}")
+    clients = admit_phones(gs, fac, ("Ana", "Ben"))
     disp = sock(app.test_client(), gs, "display", display=gs.display_token)
     with app.app_context():
         session = db.session.get(GroupSession, gs.id)

@@ -73,7 +73,7 @@ def test_pass_is_for_yourself_and_resets_with_a_new_message():
     with pytest.raises(Rejected, match="yourself"):
         frame.apply(s, {"type": "pass", "member": "p2", "actor": me("p1")}, 1)
     s, eff = frame.apply(s, {"type": "pass", "actor": me("p1")}, 1)
-    assert s["passes"] == ["p1"] and eff == [{"type": "touched", "members": ["p1"]}]
+    assert s["passes"] == ["p1"] and eff == []
     s, _ = frame.apply(s, {"type": "pass", "actor": me("p1")}, 2)
     assert s["passes"] == ["p1"]
     s, _ = frame.apply(s, {"type": "pass", "member": "p2", "actor": FAC}, 3)  # for an in-room member
@@ -93,7 +93,7 @@ def test_pause_signal_reaches_facilitators_only_and_is_acknowledged_privately():
     assert frame.participant_view(s, "p2")["signal"] is None
     assert "signals" not in frame.display_view(s)
     s, eff = frame.apply(s, {"type": "ack_signal", "signal": 1, "note": "I see you", "actor": FAC}, 12)
-    assert eff == [{"type": "touched", "members": ["p1"]}]
+    assert eff == []
     assert frame.participant_view(s, "p1")["signal"] == {"acknowledged": True, "note": "I see you"}
     assert frame.facilitator_view(s)["signals"] == []
     with pytest.raises(Rejected, match="already answered"):
@@ -142,7 +142,7 @@ def test_where_someone_is_in_a_hybrid_session():
     assert [frame.is_remote(m) for m in s["members"]] == [True, False, False]  # no device: in the room
     assert frame.participant_view(s, "p1")["remote"] is True
     s, eff = frame.apply(s, {"type": "set_place", "remote": False, "actor": me("p1")}, 1)
-    assert eff == [{"type": "touched", "members": ["p1"]}] and frame.participant_view(s, "p1")["remote"] is False
+    assert eff == [] and frame.participant_view(s, "p1")["remote"] is False
     s, _ = frame.apply(s, {"type": "set_place", "remote": True, "member": "p2", "actor": FAC}, 2)  # a correction
     assert frame.participant_view(s, "p2")["remote"] is True
     with pytest.raises(Rejected, match="only do this for yourself"):

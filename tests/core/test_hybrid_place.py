@@ -15,7 +15,7 @@ def last_view(sc):
 
 
 @pytest.fixture
-def hybrid(app, make_facilitator, make_group, make_session, sock, join):
+def hybrid(app, make_facilitator, make_group, make_session, sock, admit_phones):
     def build(video_url: str):
         f = make_facilitator()
         gs = make_session(make_group(f), f)
@@ -24,11 +24,7 @@ def hybrid(app, make_facilitator, make_group, make_session, sock, join):
             session.video_url = video_url
             db.session.commit()
         fac = sock(f.client, gs, "facilitator")
-        phones = {}
-        for name in ("Ana", "Ben"):
-            http, p = join(gs, name)
-            fac.emit("admit", {"participant": p.id}, callback=True)
-            phones[name] = (sock(http, gs, "participant"), f"p{p.id}")
+        phones = admit_phones(gs, fac, ("Ana", "Ben"))
         in_room = fac.emit("add_in_room", {"name": "Cy"}, callback=True)["participant"]
         with app.app_context():
             session = db.session.get(GroupSession, gs.id)

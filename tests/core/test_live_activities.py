@@ -14,15 +14,11 @@ PLAN = ["check-in", "go-around", "paced-breathing", "attachment-patterns", "chec
 
 
 @pytest.fixture
-def live_room(app, make_facilitator, make_group, make_session, sock, join):
+def live_room(app, make_facilitator, make_group, make_session, sock, admit_phones):
     f = make_facilitator()
     gs = make_session(make_group(f), f)
     fac = sock(f.client, gs, "facilitator")
-    clients = {}
-    for name in ("Ana", "Ben"):
-        http, p = join(gs, name)
-        fac.emit("admit", {"participant": p.id}, callback=True)
-        clients[name] = (sock(http, gs, "participant"), f"p{p.id}")
+    clients = admit_phones(gs, fac, ("Ana", "Ben"))
     in_room = fac.emit("add_in_room", {"name": "Cy"}, callback=True)["participant"]
     disp = sock(app.test_client(), gs, "display", display=gs.display_token)
     with app.app_context():

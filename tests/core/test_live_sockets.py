@@ -3,7 +3,7 @@ import pytest
 
 from core.extensions import db
 from core.models import LiveState, Participant
-from tests.helpers import events
+from tests.helpers import events, whole
 
 
 @pytest.fixture
@@ -59,8 +59,8 @@ def test_snapshot_on_connect_has_the_audience_view(room, sock):
     command(room["fac"], "set_message", text="Welcome")
     again = sock(room["ana_http"], room["gs"], "participant")
     [snap] = events(again, "snapshot")
-    assert snap["status"] == "ok" and snap["view"]["frame"]["message"] == "Welcome"
-    assert "signals" not in snap["view"]["frame"] and "roster" not in snap
+    assert snap["status"] == "ok" and whole(snap)["frame"]["message"] == "Welcome"
+    assert "signals" not in whole(snap)["frame"] and "roster" not in snap
     fac_again = sock(room["f"].client, room["gs"], "facilitator")
     [fsnap] = events(fac_again, "snapshot")
     assert [p["name"] for p in fsnap["roster"]["participants"]] == ["Ana", "Ben"]
@@ -71,7 +71,7 @@ def test_admission_brings_the_view(room):
     assert ack == {"ok": True}
     assert {"status": "admitted"} in events(room["ben_sock"], "status")
     snap = room["ben_sock"].emit("sync", {}, callback=True)
-    assert snap["ok"] and snap["view"]["frame"]["phase"] == "lobby"
+    assert snap["ok"] and whole(snap)["frame"]["phase"] == "lobby"
     command(room["fac"], "set_message", text="Now Ben too")
     assert events(room["ben_sock"], "view")[-1]["frame"]["message"] == "Now Ben too"
 
@@ -167,7 +167,7 @@ def test_version_numbers_let_clients_detect_gaps(room):
     seen = [v["version"] for v in events(room["ana_sock"], "view")]
     assert seen == versions
     snap = room["ana_sock"].emit("sync", {}, callback=True)
-    assert snap["view"]["version"] == versions[-1]
+    assert whole(snap)["version"] == versions[-1]
 
 
 def test_state_survives_a_server_restart(room, make_app, sock):
@@ -185,9 +185,9 @@ def test_state_survives_a_server_restart(room, make_app, sock):
                                auth={"session": room["gs"].public_id, "as": "participant"})
     [fsnap] = events(fac, "snapshot")
     [asnap] = events(ana, "snapshot")
-    assert fsnap["view"]["version"] == version == asnap["view"]["version"]
+    assert fsnap["view"]["version"] == version == whole(asnap)["version"]
     assert fsnap["view"]["frame"]["phase"] == "running" and fsnap["view"]["frame"]["signals"][0]["name"] == "Ana"
-    assert asnap["view"]["frame"]["message"] == "Before the restart"
+    assert whole(asnap)["frame"]["message"] == "Before the restart"
     assert command(fac, "ack_signal", signal=1)["ok"]  # the facilitator keeps control
     fac.disconnect()
     ana.disconnect()

@@ -105,6 +105,9 @@ def test_activity_screens(server, browser, audit, shots):
     command("activity", action="start")
     ana.wait_for_selector(".turn.is-me:has-text('your turn')")
     ben.wait_for_selector(".turn:has-text('Ana is speaking')")
+    # where I am in the queue: the room's queue of place tokens and my own (core/live/fanout, split)
+    ben.wait_for_selector(".turn-next:has-text(\"You're up next.\")")
+    ana.wait_for_selector(".turn-next:has-text('After you: Ben')")
     assert "Ana" not in display.inner_text("#activity")  # names stay off the display unless turned on
     ben.click("#activity button:has-text('Raise hand')")
     ben.wait_for_selector("#activity button[aria-pressed=true]:has-text('Lower hand')")

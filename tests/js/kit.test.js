@@ -68,3 +68,45 @@ test("a typed card opening is dropped once, and only a whole one", () => {
   assert.equal(kit.withoutOpening("I noticed you\u2026 and it meant\u2026", "I noticed you listening"), "listening");
   assert.equal(kit.withoutOpening("I appreciate\u2026", "I appreciate I appreciate it"), "I appreciate it");
 });
+
+// A phone's two parts (core/live/fanout.py): the room's shared part and its own.
+const SHARED = (version, extra) => ({ version, server_time: 1, title: "Group", frame: { phase: "running", message: "" },
+  activity: { item: { slug: "go-around" }, view: { kind: "round", speaker: "Ana", queue: ["a", "b"], ...extra } } });
+const MINE = (version, extra) => ({ version, frame: { passed: false, signal: null },
+  activity: { my_status: "waiting", me: "b", ...extra } });
+
+test("composeView lays the own part over the room's part", () => {
+  const view = kit.composeView(SHARED(4), MINE(3));
+  assert.equal(view.version, 4);
+  assert.equal(view.title, "Group");
+  assert.deepEqual(view.frame, { phase: "running", message: "", passed: false, signal: null });
+  assert.deepEqual(view.activity.view, { kind: "round", speaker: "Ana", queue: ["a", "b"], my_status: "waiting", me: "b" });
+  assert.equal(kit.composeView({ ...SHARED(5), activity: null }, MINE(5, {})).activity, null);
+});
+
+test("viewParts draws each newer part and ignores a late older one", () => {
+  const parts = kit.viewParts();
+  assert.equal(parts.mine(MINE(1)), null);  // nothing to draw before the room's part
+  assert.equal(parts.reset(SHARED(3), MINE(3)).version, 3);
+  assert.equal(parts.shared(SHARED(2, { speaker: "Old" })), null);
+  assert.equal(parts.mine(MINE(4, { my_status: "passed" })).activity.view.my_status, "passed");
+  const next = parts.shared(SHARED(5, { speaker: "Ben" }));
+  assert.equal(next.activity.view.speaker, "Ben");
+  assert.equal(next.activity.view.my_status, "passed");  // the own part is kept across shared parts
+  assert.equal(next.version, 5);
+});
+
+test("viewParts holds an own part sent with a shared part until that part arrives", () => {
+  const parts = kit.viewParts();
+  parts.reset(SHARED(3), MINE(3));
+  assert.equal(parts.mine({ ...MINE(4, { my_status: "speaking" }), with_shared: true }), null);
+  assert.ok(parts.waiting());
+  const both = parts.shared(SHARED(4, { speaker: "Ben" }));
+  assert.equal(both.activity.view.speaker, "Ben");
+  assert.equal(both.activity.view.my_status, "speaking");
+  assert.ok(!parts.waiting());
+  // held while its room part is missing, until a newer own part replaces it
+  assert.equal(parts.mine({ ...MINE(6, { my_status: "done" }), with_shared: true }), null);
+  assert.equal(parts.mine(MINE(7, { my_status: "passed" })).activity.view.my_status, "passed");
+  assert.ok(!parts.waiting());  // a newer own part replaces the one held
+});

@@ -95,7 +95,7 @@ def test_two_processes_behind_nginx(cluster):
         assert ack["ok"], ack
         version = ack["version"]
         for name, p in people.items():
-            view = p["sock"].wait("view", lambda d, v=version: d["version"] == v)
+            view = p["sock"].wait("shared", lambda d, v=version: d["version"] == v)  # the room's part
             assert view["activity"]["item"]["slug"] == "go-around", name
             assert view["activity"]["view"]["phase"] == "running", name
             assert "airtime" not in str(view), name  # facilitators only, on every process
@@ -132,8 +132,8 @@ def test_two_processes_behind_nginx(cluster):
         assert cy["browser"].get(join_path).status_code == 403
         ack = console.call("command", {"type": "set_message", "text": "After the removal", "key": "mp-msg-0001"})
         for name in ("Ana", "Ben", "Dee"):
-            people[name]["sock"].wait("view", lambda d, v=ack["version"]: d["version"] == v)
-        assert all(not (n == "view" and d["version"] >= ack["version"]) for n, d in cy["sock"].events)
+            people[name]["sock"].wait("shared", lambda d, v=ack["version"]: d["version"] == v)
+        assert all(not (n in ("shared", "mine") and d["version"] >= ack["version"]) for n, d in cy["sock"].events)
 
         # -- presence: Dee leaves the page on B; the console on A shows them offline ----------------
         # Only rosters sent after the close count: an earlier one may show Dee offline (before Dee connected).

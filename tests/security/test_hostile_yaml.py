@@ -121,7 +121,7 @@ def test_hostile_uploads_are_refused_while_everyone_else_is_served(served):
     time.sleep(0.5)  # the last view reaches the participant
 
     health_poll, command_poll = pollers
-    received = {d["frame"]["message"] for e, d, _ in ana.received if e == "view" and d.get("frame")}
+    received = {d["frame"]["message"] for e, d, _ in ana.received if e == "shared" and d.get("frame")}
     missed = [text for text in sent[:-1] if text not in received]
     with app.app_context():
         stored = db.session.query(CustomActivity).count()

@@ -20,6 +20,7 @@ import pytest
 from activities import engine
 from core.extensions import db
 from core.models import Facilitator, Group
+from tests.helpers import Parts, whole
 from tests.security.support import set_plan
 
 S = "scalar"  # any JSON scalar (str, number, bool, null)
@@ -83,9 +84,9 @@ PARTICIPANT_ACTIVITY = {
     "form": {"kind": S, "phase": S, "fields": [FIELD], "my_answers": MapOf(ANSWER), "submitted": S,
              "shared": [{**HEADING, "value": ANSWER, "mine": S}],
              "spotlight": {**HEADING, "summary": SUMMARY, "value": ANSWER, "mine": S}},
-    "round": {**ROUND_COMMON, **dict.fromkeys(("speaker", "up_next", "my_status", "my_turn", "turns_before_me",
+    "round": {**ROUND_COMMON, **dict.fromkeys(("speaker", "up_next", "my_status", "my_turn", "me",
                                                 "hand_raised", "volunteered", "can_pass", "can_come_back_later"), S),
-              "hand_on_to": [PERSON]},
+              "hand_on_to": [PERSON], "queue": [S]},
     "pacer": PACER,
     "info": INFO,
     "pairs": {**PAIRS_COMMON, **dict.fromkeys(("placement", "waiting_note", "my_role", "my_role_does", "mixed_group",
@@ -130,18 +131,32 @@ DISPLAY_VIEW = {"version": S, "server_time": S, "title": S,
                 "join": {"code": S, "url": S, "qr": S, "locked": S}, "activity": "activity",
                 "step": {"number": S, "of": S}, "coming": {"title": S, "last": S}}
 STATUS = {"status": S}
+# A participant's view comes in two parts (core/live/fanout.py): each part's own keys are checked
+# here, and the whole view the phone composes from them against PARTICIPANT_VIEW (participant_views).
+PARTS = {"status": S, "ok": S, "error": S, "version": S, "shared": "parts", "mine": "parts"}
+MINE = {"version": S, "with_shared": S, "frame": PARTICIPANT_VIEW["frame"], "activity": "parts"}
 EVENTS = {
-    "participant": {"snapshot": {"status": S, "view": PARTICIPANT_VIEW}, "view": PARTICIPANT_VIEW, "status": STATUS,
-                    "ack": {"ok": S, "error": S, "version": S, "status": S, "view": PARTICIPANT_VIEW}},
+    "participant": {"snapshot": PARTS, "shared": PARTICIPANT_VIEW, "mine": MINE, "status": STATUS,
+                    "ack": {**PARTS, "view": PARTICIPANT_VIEW}},
     "display": {"snapshot": {"status": S, "view": DISPLAY_VIEW}, "view": DISPLAY_VIEW, "status": STATUS,
                 "ack": {"ok": S, "error": S, "version": S, "status": S, "view": DISPLAY_VIEW}},
 }
 
 
+def participant_views(held: Parts, event: str, payload) -> list[dict]:
+    """The whole views a phone draws from this payload (its parts composed), to check them whole."""
+    if not isinstance(payload, dict):
+        return []
+    if "shared" in payload:  # a snapshot, or a sync's answer
+        held.feed([{"name": "snapshot", "args": [payload]}])
+        return [whole(payload)]
+    return held.feed([{"name": event, "args": [payload]}]) if event in ("shared", "mine") else []
+
+
 def check(value, spec, path: str, audience: str, out: list[str]) -> None:
     """Append to `out` every key (path) in `value` that the allow-list `spec` does not allow."""
-    if value is None:
-        return  # an absent sub-object carries nothing
+    if value is None or spec == "parts":
+        return  # an absent sub-object carries nothing; a view's parts are checked composed (participant_views)
     if spec == "activity":  # the running activity: its item and view, by kind and audience
         kind = value.get("view", {}).get("kind") if isinstance(value, dict) else None
         table = PARTICIPANT_ACTIVITY if audience == "participant" else DISPLAY_ACTIVITY
@@ -459,6 +474,7 @@ def test_no_facilitator_only_field_reaches_participants_or_the_display(session):
     rec.drain()
     checked, leaks = 0, []
     by_audience = {"display": "display"}
+    parts = {key: Parts() for key in rec.got}
     for key, payloads in rec.got.items():
         audience = by_audience.get(key, "participant")
         show_names = False
@@ -470,11 +486,15 @@ def test_no_facilitator_only_field_reaches_participants_or_the_display(session):
                 continue
             found: list[str] = []
             check(payload, spec, event, audience, found)
+            if audience == "participant":
+                for whole_view in participant_views(parts[key], event, payload):
+                    check(whole_view, PARTICIPANT_VIEW, f"{event} (composed)", audience, found)
             view = (payload or {}).get("view") if event in ("snapshot", "ack") else payload
             if isinstance(view, dict) and isinstance(view.get("frame"), dict):
                 show_names = bool(view["frame"].get("show_names"))
             found += value_leaks(key, json.dumps(payload, ensure_ascii=False), show_names)
             leaks += [f"{key}: {leak}" for leak in found]
+    assert not [key for key, held in parts.items() if held.pending], "a personal part waited for a shared part"
     # The rules are not vacuous: what each person may see did reach them.
     seen = {key: json.dumps(payloads, ensure_ascii=False) for key, payloads in rec.got.items()}
     expected_sightings = {

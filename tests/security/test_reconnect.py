@@ -15,6 +15,7 @@ import pytest
 
 from core.extensions import db
 from core.models import LiveState
+from tests.helpers import whole
 from tests.security.support import FlakyLink, seed
 
 # A real gunicorn server (LiveServer): not in make test-fast.
@@ -81,7 +82,7 @@ def test_dropped_clients_get_their_current_view_back(served):
     until(t0 + SHORT)
     restored = time.monotonic()
     links["short"].restore()
-    snap = wait_for(people["short"], "snapshot", restored)["view"]
+    snap = whole(wait_for(people["short"], "snapshot", restored))
     results["5 s participant"] = (snap["version"] == current_version()
                                   and snap["frame"]["message"] == "While you were away"
                                   and snap["activity"]["item"]["slug"] == "go-around")
@@ -105,13 +106,13 @@ def test_dropped_clients_get_their_current_view_back(served):
     until(t0 + LONG)
     restored = time.monotonic()
     links["long"].restore()
-    snap = wait_for(people["long"], "snapshot", restored)["view"]
+    snap = whole(wait_for(people["long"], "snapshot", restored))
     results["30 s participant"] = (snap["version"] == current_version() == last["version"]
                                    and snap["frame"]["message"] == "Last words before you are back"
                                    and snap["activity"]["item"]["slug"] == "paced-breathing")
     assert people["long"].call("command", {"type": "pause_signal"}, timeout=5)["ok"]
     with people["short"].lock:  # the participant back after 5 s has been following along live since
-        seen = {data["version"] for name, data, _ in people["short"].received if name == "view"}
+        seen = {data["version"] for name, data, _ in people["short"].received if name == "shared"}
     results["5 s participant, live since"] = last["version"] in seen
 
     print(f"\nreconnect: {sum(results.values())} of {len(results)} checks passed: "

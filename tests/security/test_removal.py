@@ -83,7 +83,7 @@ def test_a_removed_participant_stays_out(served):
 
     got_by_ana = [e for t in ana_tabs for e in _after(t, removed_at) if e != ("status", {"status": "removed"})]
     got_by_stranger = [e for e in _after(stranger, 0) if e != ("snapshot", {"status": "waiting"})]
-    ben_messages = [d["frame"]["message"] for e, d in _after(ben, removed_at) if e == "view"]
+    ben_messages = [d["frame"]["message"] for e, d in _after(ben, removed_at) if e == "shared"]
     assert ben_messages[-len(texts):] == texts, "the control participant did not get the broadcasts"
     with ana_tabs[0].lock:
         told = [e for e, d, _ in ana_tabs[0].received if e == "status"]

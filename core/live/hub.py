@@ -1,4 +1,4 @@
-"""The live hub: apply a command to a session's state document, commit it, broadcast per-audience views.
+"""The live hub: apply a command to a session's state document, commit it, then broadcast (core/live/fanout).
 
 Every change to a live session goes through `execute`. It runs the pure engine, writes the new
 state with a version check (optimistic concurrency: two processes can never both win), records
@@ -6,7 +6,6 @@ the idempotency key in the same transaction, and only after the commit emits the
 """
 from __future__ import annotations
 
-import json
 import logging
 import time
 
@@ -16,24 +15,13 @@ from activities.engine import Rejected
 from activities.plan import ensure_plan_keys
 from core import catalogue, measure_store, views
 from core.activity_models import ActivityRun
-from core.extensions import db, socketio
+from core.extensions import db
+from core.live.fanout import broadcast, participant_parts
 from core.models import CommandReceipt, GroupSession, LiveState, utcnow
 from core.state import dispatch, initial_state
 
 log = logging.getLogger(__name__)
 MAX_RETRIES = 8
-
-
-def rooms(session_id: int) -> dict[str, str]:
-    return {
-        "facilitators": f"s{session_id}:fac",
-        "participants": f"s{session_id}:part",
-        "display": f"s{session_id}:display",
-    }
-
-
-def participant_room(participant_id: int) -> str:
-    return f"p{participant_id}"
 
 
 def load_state(session_id: int) -> tuple[dict, int]:
@@ -88,7 +76,7 @@ def execute(session: GroupSession, command: dict, key: str | None = None) -> dic
             ack = {"ok": True, "version": version + 1}
             if key:
                 s.add(CommandReceipt(session_id=session.id, key=key, ack=ack))
-        broadcast(session, new_state, version + 1, effects)
+        broadcast(session, new_state, version + 1, effects, after=version)
         _hand_over_before(session, prepared, new_state)
         return ack
     log.warning("live: gave up after %d concurrent-write retries (session %s)", MAX_RETRIES, session.id)
@@ -120,35 +108,14 @@ def _archive(s, session: GroupSession, effects: list[dict]) -> None:
                               started_at=run["started_at"], ended_at=run["ended_at"], state=run["state"]))
 
 
-def broadcast(session: GroupSession, state: dict, version: int, effects: list[dict]) -> None:
-    """The one broadcaster: each audience's view is computed once and sent to that audience only.
-
-    Participants' views are computed in one pass; members whose views are equal (most of them, for
-    anything but their own items) get them in one message to their rooms, so a broadcast costs one
-    encoding and one message-queue publish per distinct view rather than one per member."""
-    r = rooms(session.id)
-    socketio.emit("view", views.facilitator(session, state, version), to=r["facilitators"])
-    socketio.emit("view", views.display(session, state, version), to=r["display"])
-    members = [m["id"] for m in state["members"] if not m["in_room"]]
-    same: dict[str, tuple[dict, list[str]]] = {}
-    for member_id, view in views.participants(session, state, version, members).items():
-        # Only these parts can differ between members (views.participants shares the rest).
-        key = json.dumps([view["frame"], view["activity"] and view["activity"]["view"]], separators=(",", ":"))
-        same.setdefault(key, (view, []))[1].append(participant_room(int(member_id[1:])))
-    for view, targets in same.values():
-        socketio.emit("view", view, to=targets[0] if len(targets) == 1 else targets)
-    for effect in effects:
-        if effect.get("type") == "alert":
-            socketio.emit("alert", views.alert(state, effect), to=r["facilitators"])
-
-
 def snapshot(session: GroupSession, role: str, member_id: str | None = None) -> dict:
     state, version = load_state(session.id)
     if role == "facilitator":
         return views.facilitator(session, state, version)
     if role == "display":
         return views.display(session, state, version)
-    return views.participant(session, state, version, member_id or "")
+    shared, mine = participant_parts(session, state, version, [member_id] if member_id else [])
+    return {"shared": shared, "mine": {"version": version, **mine.get(member_id or "", {"frame": {}, "activity": None})}}
 
 
 def system(session: GroupSession, command: dict) -> dict:

@@ -1,0 +1,12 @@
+"""The live session: one place every change goes through (docs/ARCHITECTURE.md, "How a command travels").
+
+- ``hub``: ``execute`` applies one command to the session's state document and commits it (version
+  check, idempotency receipt), then hands the new state to
+- ``fanout``: ``broadcast`` sends each audience what changed (facilitators and the display their whole
+  view; participants the room's shared part once and each member's personal part when it changed).
+"""
+from core.live.fanout import SENT, broadcast, member_room, participant_parts, participant_room, rooms
+from core.live.hub import MAX_RETRIES, execute, load_state, refresh, snapshot, system
+
+__all__ = ["MAX_RETRIES", "SENT", "broadcast", "execute", "load_state", "member_room", "participant_parts",
+           "participant_room", "refresh", "rooms", "snapshot", "system"]
