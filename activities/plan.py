@@ -67,12 +67,13 @@ def stop(state: dict, now: float) -> list[dict]:
     """End the running activity (if any) and hand its final state to the hub to keep."""
     if state["activity"] is None:
         return []
+    until = state["activity"].get(engine.PAUSED_AT) or now  # stopped during a pause: the pause does not count
     # a round closes the running turn (its airtime counts) and notes whether it was left open
     state["activity"] = engine.suspend(state["activity"], now)
     index = state["current"]
     started = state["item_started_at"] or now
     key = str(index)
-    state["elapsed"][key] = state["elapsed"].get(key, 0) + max(0.0, now - started)
+    state["elapsed"][key] = state["elapsed"].get(key, 0) + max(0.0, until - started)
     item = state["item"]
     planned = state["plan"][index]["minutes"] if index is not None and index < len(state["plan"]) else 0
     run = {"position": index, "slug": item["slug"], "title": item["title"], "kind": item["kind"],
@@ -108,6 +109,9 @@ def set_clock(state: dict, phase: str, now: float) -> None:
     """Hold the running activity's clock while the session is paused, and let it run on after."""
     if state["activity"] is None:
         return
+    held_since = state["activity"].get(engine.PAUSED_AT)
+    if phase != "paused" and held_since is not None and state["item_started_at"] is not None:
+        state["item_started_at"] += max(0.0, now - held_since)  # the item's time does not count the pause
     hold = engine.pause if phase == "paused" else engine.resume
     state["activity"] = hold(state["activity"], now)
 

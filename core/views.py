@@ -17,7 +17,7 @@ def _public_item(item: dict | None) -> dict | None:
 
 def _plan(state: dict) -> dict:
     return {"items": state["plan"], "current": state["current"], "item_started_at": state["item_started_at"],
-            "elapsed": state["elapsed"]}
+            "paused_at": (state["activity"] or {}).get(engine.PAUSED_AT), "elapsed": state["elapsed"]}
 
 
 def facilitator(session: GroupSession, state: dict, version: int) -> dict:

@@ -14,7 +14,8 @@ State (``kind: "round"``)::
     hands            raised hands, in raising order
     volunteers       volunteers, in volunteering order (volunteers mode)
     deferred         members who asked "come back to me later", in asking order (once each)
-    left_open        set when the plan moved on while the round was open (``suspend``): {"at", "speaker"}
+    left_open        set when the plan moved on while the round was open (``suspend``): {"at", "speaker",
+                     "hands", "volunteers"}
     resumed          set when going back carried the round on (``reopen``): {"at", "spoken", "passed",
                      "of", "reopened"} (facilitators only)
 
@@ -263,9 +264,10 @@ def suspend(state: State, now: float) -> State:
         state["status"][member] in (WAITING, LATER) for member in state["order"]))
     end_turn(state, now, DONE)
     state["phase"] = FINISHED
+    if still_open:  # raised hands and volunteers wait with the round (``reopen`` brings them back)
+        state["left_open"] = {"at": now, "speaker": speaker, "hands": state["hands"],
+                              "volunteers": state["volunteers"]}
     state["hands"], state["volunteers"] = [], []
-    if still_open:
-        state["left_open"] = {"at": now, "speaker": speaker}
     return state
 
 
@@ -290,6 +292,9 @@ def reopen(state: State, members: dict[str, dict[str, Any]], now: float) -> Stat
         state["status"].setdefault(member, WAITING)
         state["airtime"].setdefault(member, 0.0)
     state["phase"] = RUNNING
+    waiting = [m for m in state["order"] if state["status"].get(m) in (WAITING, LATER)]
+    state["hands"] = [m for m in left.get("hands", []) if m in waiting]  # still here, still to speak
+    state["volunteers"] = [m for m in left.get("volunteers", []) if m in waiting]
     speaker = left.get("speaker")
     reopened = speaker if speaker in members and state["status"].get(speaker) == DONE else None
     if reopened is not None:

@@ -23,6 +23,9 @@ def erase_member(state: State, member_id: str) -> State:
     for key, field in (("left_open", "speaker"), ("resumed", "reopened")):
         if isinstance(new.get(key), dict) and new[key].get(field) == member_id:
             new[key][field] = None
+    if isinstance(new.get("left_open"), dict):  # hands and volunteers waiting for the round's return
+        for field in ("hands", "volunteers"):
+            new["left_open"][field] = [m for m in new["left_open"].get(field, []) if m != member_id]
     return new
 
 

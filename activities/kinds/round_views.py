@@ -56,6 +56,9 @@ def _resumed(state: State) -> dict[str, Any] | None:
     return {**resumed, "reopened": None if reopened is None else {"id": reopened, "name": name_of(state, reopened)}}
 
 
+QUEUE_SHOWN = 25  # the phones' queue holds the next 25 places; further back a phone says "at least 25 before you"
+
+
 def seat(state: State, member: str) -> str:
     """A member's place token in this round: the phones share one queue of tokens (so the room's part
     of the view is the same for everyone, activities/split.py) and each phone knows only its own. The
@@ -78,7 +81,7 @@ def participant_views(state: State, members: list[str]) -> dict[str, View]:
 
 def _seats(state: State) -> tuple[list[str], list[str]]:
     ids = upcoming(state)
-    return ids, [seat(state, member) for member in ids]
+    return ids, [seat(state, member) for member in ids[:QUEUE_SHOWN]]
 
 
 def _participant_view(state: State, member_id: str, seats: tuple[list[str], list[str]]) -> View:
@@ -96,6 +99,7 @@ def _participant_view(state: State, member_id: str, seats: tuple[list[str], list
         "speaker": name_of(state, state["speaker"]),
         "up_next": name_of(state, queue[0]) if queue else None,
         "queue": tokens,  # who speaks next, in order, as place tokens: each phone finds its own ("me")
+        "queue_more": max(0, len(queue) - len(tokens)),  # further back than the queue shows
         "me": seat(state, member_id),
         "my_status": status,
         "my_turn": my_turn,

@@ -214,7 +214,7 @@
         var time = add(meta, el("span", { "class": "ca-plan-time" }));
         var started = plan.item_started_at;
         planTickers.push(function () {
-          var spent = took + Math.max(0, now() - started);
+          var spent = took + Math.max(0, (plan.paused_at || now()) - started);  // a pause does not count
           time.textContent = mmss(spent) + " of " + item.minutes + ":00";
           time.classList.toggle("is-over", spent > item.minutes * 60);
         });

@@ -66,15 +66,19 @@
     el("summary", null, handOn, "Hand the turn to…");
     var names = el("div", "act-buttons", handOn);
 
-    /* How many speak before me: the room's queue of place tokens and my own (null: not in the queue). */
+    /* How many speak before me: the room's queue of place tokens and my own (null: not in the queue;
+       further back than the queue shows: at least its length, said as such by status()). */
     function before() {
       var at = v.queue ? v.queue.indexOf(v.me) : -1;
       return at < 0 ? null : at;
     }
 
+    function farBack() { return before() === null && v.queue_more > 0 && (v.my_status === "waiting" || v.my_status === "later"); }
+
     function status() {
       var n = before(), s = v.my_status, h = v.mode === "hand";
-      var ahead = n > 0 ? (n === 1 ? "1 person before you." : n + " people before you.") : "";
+      var ahead = farBack() ? "At least " + v.queue.length + " people before you."
+        : n > 0 ? (n === 1 ? "1 person before you." : n + " people before you.") : "";
       if (v.phase === "finished" || !s) { return ""; }
       if (v.phase === "ready" && n === 0) { return "You're first in line."; }
       return {

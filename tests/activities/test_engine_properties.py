@@ -68,7 +68,7 @@ FORBIDDEN_KEYS = {"airtime", "spoken_before", "history", "private_answered", "di
                   "submitted_at", "members", "hands", "volunteers", "order", "upcoming"}
 ALLOWED = {
     ("round", "participant"): {"kind", "phase", "mode", "prompt", "turn_seconds", "turn_started_at",
-                               "deadline", "speaker", "up_next", "my_status", "my_turn", "queue", "me",
+                               "deadline", "speaker", "up_next", "my_status", "my_turn", "queue", "queue_more", "me",
                                "hand_raised", "volunteered", "can_pass", "can_come_back_later", "hand_on_to"},
     ("round", "display"): {"kind", "phase", "mode", "prompt", "turn_seconds", "turn_started_at", "deadline",
                            "speaker", "up_next", "still_to_speak", "hands_raised"},

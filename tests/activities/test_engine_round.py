@@ -563,3 +563,15 @@ def test_a_raised_hand_changes_one_view_and_the_next_speaker_two():
     own = [m for m in state["members"] if {k: v for k, v in engine.participant_view(started(), m).items() if k in personal}
            != {k: v for k, v in engine.participant_view(state, m).items() if k in personal}]
     assert own == ["p1", "p2"]
+
+
+
+def test_a_long_queue_shows_the_next_places_and_how_many_more():
+    many = [{"id": f"p{i}", "name": f"Person {i}", "in_room": False} for i in range(1, 41)]
+    state = started(members=many)  # p1 speaks; p2..p40 wait
+    views = engine.participant_views(state, [m["id"] for m in many])
+    near, far = views["p26"], views["p27"]
+    assert len(near["queue"]) == 25 and near["queue_more"] == 14
+    assert near["queue"].index(near["me"]) == 24  # 24 people before p26
+    assert far["me"] not in far["queue"]  # further back: the phone says "at least 25"
+    assert {json.dumps(v["queue"]) for v in views.values()} == {json.dumps(near["queue"])}

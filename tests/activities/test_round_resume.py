@@ -58,7 +58,7 @@ def halfway() -> tuple[dict, dict]:
 def test_leaving_an_open_round_notes_it_and_counts_the_cut_off_turn():
     _state, run = halfway()
     archived = run["state"]
-    assert archived["phase"] == "finished" and archived["left_open"] == {"at": 1050.0, "speaker": "p3"}
+    assert archived["phase"] == "finished" and archived["left_open"] == {"at": 1050.0, "speaker": "p3", "hands": [], "volunteers": []}
     assert archived["airtime"]["p3"] == 10.0 and engine.can_reopen(archived)
     assert run["replaces"] is None
 
@@ -138,3 +138,30 @@ def test_erasing_the_reopened_speaker_leaves_no_trace_of_them():
     erased = engine.erase_member(state["activity"], "p3")
     assert "p3" not in json.dumps(erased) and "Cai" not in json.dumps(erased)
     assert "p3" not in json.dumps(engine.erase_member(run["state"], "p3"))
+
+
+def test_a_raised_hand_waits_with_the_round_and_is_up_again_on_return():
+    state, _ = go(session([ANA, BEN, CAI, DEE, EVA]), 0, 1000.0)
+    state = act(state, "start", 1000.0)
+    for member in ("p4", "p5"):
+        state = dispatch(state, {"type": "activity", "actor": {"role": "participant", "id": member},
+                                 "action": "raise_hand", "args": {}}, 1010.0)[0]
+    state, effects = go(state, 1, 1050.0)
+    run = next(e["run"] for e in effects if e["type"] == "archive")
+    assert run["state"]["hands"] == [] and run["state"]["left_open"]["hands"] == ["p4", "p5"]
+    assert "p5" not in json.dumps(engine.erase_member(run["state"], "p5")["left_open"])
+    state = leave(state, EVA)  # gone meanwhile: her hand does not come back
+    state, _ = go(state, 0, 1100.0, {"id": 7, "state": run["state"]})
+    assert state["activity"]["hands"] == ["p4"]
+    assert engine.participant_view(state["activity"], "p4")["hand_raised"] is True
+
+
+def test_an_items_time_does_not_count_a_pause():
+    state, _ = go(session([ANA, BEN]), 0, 1000.0)
+    state = dispatch(state, {"type": "set_phase", "actor": F, "to": "paused"}, 1010.0)[0]
+    assert state["activity"]["paused_at"] == 1010.0  # the console's clock stands still (views._plan)
+    state = dispatch(state, {"type": "set_phase", "actor": F, "to": "running"}, 1070.0)[0]
+    assert state["item_started_at"] == 1060.0
+    state = dispatch(state, {"type": "set_phase", "actor": F, "to": "paused"}, 1090.0)[0]
+    state, _ = go(state, 1, 1200.0)  # moved on during the second pause
+    assert state["elapsed"]["0"] == 30.0  # 10 s, a minute's pause, 20 s, and the pause it ended in

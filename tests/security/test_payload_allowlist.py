@@ -86,7 +86,7 @@ PARTICIPANT_ACTIVITY = {
              "spotlight": {**HEADING, "summary": SUMMARY, "value": ANSWER, "mine": S}},
     "round": {**ROUND_COMMON, **dict.fromkeys(("speaker", "up_next", "my_status", "my_turn", "me",
                                                 "hand_raised", "volunteered", "can_pass", "can_come_back_later"), S),
-              "hand_on_to": [PERSON], "queue": [S]},
+              "hand_on_to": [PERSON], "queue": [S], "queue_more": S},
     "pacer": PACER,
     "info": INFO,
     "pairs": {**PAIRS_COMMON, **dict.fromkeys(("placement", "waiting_note", "my_role", "my_role_does", "mixed_group",
