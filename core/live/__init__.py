@@ -5,8 +5,8 @@
 - ``fanout``: ``broadcast`` sends each audience what changed (facilitators and the display their whole
   view; participants the room's shared part once and each member's personal part when it changed).
 """
-from core.live.fanout import SENT, broadcast, member_room, participant_parts, participant_room, rooms
+from core.live.fanout import SENT, Sent, broadcast, member_room, participant_parts, participant_room, rooms
 from core.live.hub import MAX_RETRIES, execute, load_state, refresh, snapshot, system
 
-__all__ = ["MAX_RETRIES", "SENT", "broadcast", "execute", "load_state", "member_room", "participant_parts",
+__all__ = ["MAX_RETRIES", "SENT", "Sent", "broadcast", "execute", "load_state", "member_room", "participant_parts",
            "participant_room", "refresh", "rooms", "snapshot", "system"]

@@ -48,7 +48,10 @@ def member_room(member_id: str) -> str:
 
 @dataclass
 class Sent:
-    """What this process last sent one session's participants: the version and each part's digest."""
+    """What this process last sent one session's participants: the version and each part's digest.
+    ``public_id`` tells a session from an earlier one with the same row id (SQLite reuses the id of
+    the last row once it is deleted; the tests' databases start again at 1)."""
+    public_id: str
     version: int
     shared: str
     mine: dict[str, str] = field(default_factory=dict)
@@ -67,7 +70,8 @@ class SentParts:
     def put(self, session_id: int, sent: Sent) -> None:
         with self._lock:
             known = self._sent.get(session_id)
-            if known is not None and known.version > sent.version:  # a later broadcast finished first
+            if known is not None and known.public_id == sent.public_id and known.version > sent.version:
+                # a later broadcast of this session finished first
                 return
             self._sent[session_id] = sent
             self._sent.move_to_end(session_id)
@@ -112,11 +116,11 @@ def _participants(session: GroupSession, state: dict, version: int, after: int |
     members = [m["id"] for m in state["members"] if not m["in_room"]]
     shared, mine = participant_parts(session, state, version, members)
     before = SENT.get(session.id) if after is not None else None
-    if before is not None and before.version != after:
+    if before is not None and (before.version != after or before.public_id != session.public_id):
         before = None
     shared_digest = _digest({k: v for k, v in shared.items() if k not in ("version", "server_time")})
     send_shared = before is None or before.shared != shared_digest
-    sent = Sent(version, shared_digest)
+    sent = Sent(session.public_id, version, shared_digest)
     for member, part in mine.items():
         sent.mine[member] = digest = _digest(part)
         if before is None or before.mine.get(member) != digest:

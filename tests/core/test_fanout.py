@@ -107,3 +107,18 @@ def test_the_cache_holds_digests_not_words(room):
     command(fac, "set_message", text="Zanzibar lighthouse")
     sent = live.SENT.get(room["gs"].id)
     assert sent is not None and "Zanzibar" not in repr(sent)
+
+
+def test_an_earlier_session_with_the_same_row_id_is_not_taken_for_this_one(room):
+    """SQLite reuses a deleted row's id (and each test's database starts again at 1): what was sent to
+    that other session must neither stand for this one nor keep this one's record from being kept."""
+    fac = room["fac"]
+    command(fac, "plan_next")
+    received(room)
+    live.SENT.put(room["gs"].id, live.Sent("someone-else", 10**6, "digest"))
+    command(fac, "set_message", text="Tea at half past")
+    got = received(room)
+    assert all(len(got[name]["mine"]) == 1 for name in NAMES)  # not known: everything is sent
+    command(fac, "set_message", text="Tea at a quarter to")
+    got = received(room)
+    assert all(len(got[name]["shared"]) == 1 and not got[name]["mine"] for name in NAMES)
