@@ -32,6 +32,7 @@ from activities.kinds import (
     View,
     is_present,
     members_from,
+    round_resume,
 )
 from activities.kinds import cards as cards_kind
 from activities.kinds import form as form_kind
@@ -155,12 +156,12 @@ def suspend(state: State, now: float) -> State:
     engine = _engine_for(state)
     if engine.kind != "round":
         return copy.deepcopy(state)
-    return round_kind.suspend(copy.deepcopy(state), _frozen(state, _clock(now)))
+    return round_resume.suspend(copy.deepcopy(state), _frozen(state, _clock(now)))
 
 
 def can_reopen(state: State) -> bool:
     """Whether an archived run was left unfinished and can carry on (today: a go-around)."""
-    return isinstance(state, Mapping) and state.get("kind") == "round" and round_kind.can_reopen(state)
+    return isinstance(state, Mapping) and state.get("kind") == "round" and round_resume.can_reopen(state)
 
 
 def reopen(state: State, members: list[dict[str, Any]], now: float) -> State:
@@ -170,7 +171,7 @@ def reopen(state: State, members: list[dict[str, Any]], now: float) -> State:
         raise ValueError("this run cannot be reopened")
     new_state = copy.deepcopy(state)
     new_state.pop(PAUSED_AT, None)
-    return round_kind.reopen(new_state, members_from(members), _clock(now))
+    return round_resume.reopen(new_state, members_from(members), _clock(now))
 
 
 def facilitator_view(state: State) -> View:

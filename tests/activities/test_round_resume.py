@@ -1,4 +1,4 @@
-"""Back to a go-around carries it on (activities/kinds/round.suspend / reopen, activities/plan.go): who
+"""Back to a go-around carries it on (activities/kinds/round_resume.suspend / reopen, activities/plan.go): who
 spoke or passed stays so, the cut-off turn starts again, newcomers wait, those who left are gone."""
 from __future__ import annotations
 
