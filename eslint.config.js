@@ -6,7 +6,7 @@ const globals = require("globals");
 
 const PAGE_GLOBALS = {
   io: "readonly", SB: "readonly", SBKit: "readonly", SBActivity: "writable", SBActivityKinds: "writable",
-  SBConsoleActivity: "writable", SBAttention: "writable", SBDisplayActivity: "writable", SBDisplayKinds: "writable",
+  SBConsoleActivity: "writable", SBAttention: "writable", Idiomorph: "readonly",
 };
 
 module.exports = [

@@ -2,15 +2,16 @@
 from __future__ import annotations
 
 import logging
-from urllib.parse import urlsplit
 
 from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
+from markupsafe import Markup
 from sqlalchemy import select
 
-from core import links, members
+from core import links, live, members, views
 from core.auth import group_or_404
 from core.extensions import db
+from core.live import screens
 from core.models import Facilitator, GroupSession
 from facilitator import bp, signin_limits, team
 from facilitator import sessions as ops
@@ -232,9 +233,11 @@ def display(token: str):
     gs = db.session.execute(select(GroupSession).where(GroupSession.display_token == token)).scalar_one_or_none()
     if gs is None or not gs.display_on:
         return render_template("facilitator/display_closed.html"), 404
-    # The address to type, as on the join link: from the public base, never from this request's Host.
+    # The first screen is the one the socket will keep up to date (core/live/screens.py), so the room
+    # never sees an empty page while it connects.
+    state, version = live.load_state(gs.id)
     return render_template("facilitator/display.html", gs=gs, token=token,
-                           host=urlsplit(links.join_url(gs)).netloc)
+                           screen=Markup(screens.display_html(views.display(gs, state, version))))
 
 
 from facilitator import console_routes, member_routes, privacy_routes, trends_routes  # noqa: E402,F401  (register their routes)

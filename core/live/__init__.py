@@ -3,7 +3,9 @@
 - ``hub``: ``execute`` applies one command to the session's state document and commits it (version
   check, idempotency receipt), then hands the new state to
 - ``fanout``: ``broadcast`` sends each audience what changed (facilitators and the display their whole
-  view; participants the room's shared part once and each member's personal part when it changed).
+  view; participants the room's shared part once and each member's personal part when it changed);
+- ``screens``: the room display's markup, rendered from its view by the Jinja partials in
+  core/templates/live/display/ and morphed into the page.
 """
 from core.live.fanout import SENT, Sent, broadcast, member_room, participant_parts, participant_room, rooms
 from core.live.hub import MAX_RETRIES, execute, load_state, refresh, snapshot, system

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from activities.split import NOBODY, split_participants
 from core import views
 from core.extensions import socketio
+from core.live import screens
 from core.models import GroupSession
 
 KEEP_SESSIONS = 512  # sessions whose last-sent parts are remembered (a few KB each)
@@ -105,7 +106,7 @@ def broadcast(session: GroupSession, state: dict, version: int, effects: list[di
     on (None: not known, e.g. a settings refresh, so everything is sent)."""
     r = rooms(session.id)
     socketio.emit("view", views.facilitator(session, state, version), to=r["facilitators"])
-    socketio.emit("view", views.display(session, state, version), to=r["display"])
+    socketio.emit("view", screens.display(session, state, version), to=r["display"])
     _participants(session, state, version, after)
     for effect in effects:
         if effect.get("type") == "alert":

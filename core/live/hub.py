@@ -16,6 +16,7 @@ from activities.plan import ensure_plan_keys
 from core import catalogue, measure_store, views
 from core.activity_models import ActivityRun
 from core.extensions import db
+from core.live import screens
 from core.live.fanout import broadcast, participant_parts
 from core.models import CommandReceipt, GroupSession, LiveState, utcnow
 from core.state import dispatch, initial_state
@@ -113,7 +114,7 @@ def snapshot(session: GroupSession, role: str, member_id: str | None = None) -> 
     if role == "facilitator":
         return views.facilitator(session, state, version)
     if role == "display":
-        return views.display(session, state, version)
+        return screens.display(session, state, version)
     shared, mine = participant_parts(session, state, version, [member_id] if member_id else [])
     return {"shared": shared, "mine": {"version": version, **mine.get(member_id or "", {"frame": {}, "activity": None})}}
 

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
+from jinja2 import Environment, FileSystemLoader
 
 from activities import engine, privacy
 from activities.engine import Rejected
@@ -28,6 +30,18 @@ SIZES = (1, 2, 4)
 TAGS = {"private": "PRIV", "facilitators": "FACS", "summary": "SUMM", "group": "GRUP"}
 NEVER = ("PRIV", "FACS")  # answers of these audiences never reach the display
 STEPS: dict[str, int] = {}  # display views checked per kind (the test is not vacuous)
+# The display's markup is drawn from its view by these partials (core/live/screens.py): each view is
+# drawn too, and the markup checked like the view. Only Jinja's own filters are used, as in the app.
+SCREEN = Environment(loader=FileSystemLoader(Path(__file__).parents[2] / "core/templates"), autoescape=True).get_template(
+    "live/display/screen.html")
+
+
+def screen(view: dict, show_names: bool) -> str:
+    frame = {"phase": "running", "message": "", "pause_note": "", "show_names": show_names, "names": [],
+             "count": 0, "show_join": False}
+    item = {"title": "An activity", "intro": "About it"}
+    return SCREEN.render(v={"title": "Group", "frame": frame, "join": None, "step": None, "coming": None,
+                            "activity": {"item": item, "view": view}}, host="")
 
 
 def P(member: str) -> dict[str, Any]:
@@ -68,7 +82,7 @@ class Run:
         kind = self.state["kind"]
         for show_names in (False, True):
             view = engine.display_view(self.state, show_names)
-            text = json.dumps(view, ensure_ascii=False)
+            text = json.dumps(view, ensure_ascii=False) + screen(view, show_names)
             problems = [f"{tag} answer on the display" for tag in NEVER if f"{tag}x" in text]
             if not show_names:
                 problems += [f"name {name} with names off" for name in self.names if name in text]

@@ -125,7 +125,8 @@ PARTICIPANT_VIEW = {"version": S, "server_time": S, "title": S,
                     "frame": {"phase": S, "message": S, "pause_note": S, "passed": S, "remote": S,
                               "signal": {"acknowledged": S, "note": S}},
                     "activity": "activity"}
-DISPLAY_VIEW = {"version": S, "server_time": S, "title": S,
+# "html": the display's markup, drawn from the rest of this view (core/live/screens.py); value_leaks reads it too.
+DISPLAY_VIEW = {"version": S, "server_time": S, "title": S, "html": S,
                 "frame": {"phase": S, "message": S, "pause_note": S, "show_names": S, "names": [S], "count": S,
                           "show_join": S},
                 "join": {"code": S, "url": S, "qr": S, "locked": S}, "activity": "activity",
