@@ -105,7 +105,7 @@ def broadcast(session: GroupSession, state: dict, version: int, effects: list[di
     """Send every audience what changed at ``version``. ``after``: the version the command was built
     on (None: not known, e.g. a settings refresh, so everything is sent)."""
     r = rooms(session.id)
-    socketio.emit("view", views.facilitator(session, state, version), to=r["facilitators"])
+    socketio.emit("view", screens.console(session, state, version), to=r["facilitators"])
     socketio.emit("view", screens.display(session, state, version), to=r["display"])
     _participants(session, state, version, after)
     for effect in effects:

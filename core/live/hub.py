@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 
 from activities.engine import Rejected
 from activities.plan import ensure_plan_keys
-from core import catalogue, measure_store, views
+from core import catalogue, measure_store
 from core.activity_models import ActivityRun
 from core.extensions import db
 from core.live import screens
@@ -112,7 +112,7 @@ def _archive(s, session: GroupSession, effects: list[dict]) -> None:
 def snapshot(session: GroupSession, role: str, member_id: str | None = None) -> dict:
     state, version = load_state(session.id)
     if role == "facilitator":
-        return views.facilitator(session, state, version)
+        return screens.console(session, state, version)
     if role == "display":
         return screens.display(session, state, version)
     shared, mine = participant_parts(session, state, version, [member_id] if member_id else [])
