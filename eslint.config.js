@@ -6,7 +6,7 @@ const globals = require("globals");
 
 const PAGE_GLOBALS = {
   io: "readonly", SB: "readonly", SBKit: "readonly", SBActivity: "writable", SBActivityKinds: "writable",
-  SBConsoleActivity: "writable", SBAttention: "writable", Idiomorph: "readonly",
+  SBConsoleScreen: "writable", SBAttention: "writable", Idiomorph: "readonly",
 };
 
 module.exports = [

@@ -21,8 +21,38 @@ HUB = {"role": "facilitator", "id": None}  # engine commands the hub issues on i
 PLAN_MAX = 40
 
 
-def entry(slug: str, activity: Any, minutes: int) -> dict:
-    return {"slug": slug, "title": activity.title, "kind": activity.kind, "minutes": minutes}
+PROMPT_KINDS = ("round", "form")  # kinds whose wording a plan item may set for its session (see `worded`)
+
+
+def entry(slug: str, activity: Any, minutes: int, prompt: str | None = None) -> dict:
+    """A live plan entry. `prompt` (the session's own wording, if any) is carried only when set."""
+    item = {"slug": slug, "title": activity.title, "kind": activity.kind, "minutes": minutes}
+    if prompt and activity.kind in PROMPT_KINDS:
+        item["prompt"] = prompt
+    return item
+
+
+def prompt_of(activity: Any) -> str | None:
+    """The wording a plan item's own wording replaces: a round's prompt, a form's first question."""
+    if activity.kind == "round":
+        return activity.settings.prompt
+    if activity.kind == "form":
+        return activity.settings.fields[0].label
+    return None
+
+
+def worded(activity: Any, prompt: str | None) -> Any:
+    """The activity with this session's wording: a copy (the parsed file is shared and frozen) whose
+    round prompt, or form's first field label, is `prompt`. No wording, or another kind: unchanged."""
+    if not prompt or activity.kind not in PROMPT_KINDS:
+        return activity
+    settings = activity.settings
+    if activity.kind == "round":
+        settings = settings.model_copy(update={"prompt": prompt})
+    else:
+        first, *rest = settings.fields
+        settings = settings.model_copy(update={"fields": [first.model_copy(update={"label": prompt}), *rest]})
+    return activity.model_copy(update={"settings": settings})
 
 
 def brief(activity: Any, emotions: list[dict]) -> dict:

@@ -49,12 +49,14 @@ def create_app(overrides: dict | None = None) -> Flask:
         scheduler,
         vocabulary,
     )
+    from core.live import screens
     from facilitator import bp as facilitator_bp
     from handouts import bp as handouts_bp
     from participant import bp as participant_bp
 
     catalogue.install(app)
     vocabulary.install(app)
+    screens.install(app)
     requests.install_converters(app)
     requests.install(app)
     app.register_blueprint(facilitator_bp)

@@ -20,6 +20,9 @@ class PlanItem(Base):
     position: Mapped[int] = mapped_column(Integer)
     slug: Mapped[str] = mapped_column(String(80))  # library slug, or "custom-<id>"
     minutes: Mapped[int] = mapped_column(Integer)
+    # this session's own wording for a round's prompt or a form's first question (None: the activity's own);
+    # written by a facilitator, shown to everyone the activity's prompt is shown to
+    prompt: Mapped[str | None] = mapped_column(String(300), nullable=True)
 
 
 class PlanTemplate(Base):
@@ -30,7 +33,7 @@ class PlanTemplate(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("group.id", **FK), index=True)
     name: Mapped[str] = mapped_column(String(120))
-    items: Mapped[list] = mapped_column(JSON)  # [{"slug", "minutes"}]
+    items: Mapped[list] = mapped_column(JSON)  # [{"slug", "minutes", "prompt"?}]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

@@ -112,6 +112,8 @@ def prepare(gs: GroupSession, state: dict, command: dict) -> dict:
     activity = resolve(gs.group_id, slug)
     if activity is None:
         raise Rejected("That activity is no longer available.")
+    # the session's own wording (plan item `prompt`): the engine, the brief and so every screen use it
+    activity = plan.worded(activity, state["plan"][index].get("prompt"))
     group = db.session.get(Group, gs.group_id)
     options = {"distress_threshold": group.distress_threshold, "history": _history(gs.id, state),
                "distress_families": library().distress_families()}

@@ -1,30 +1,76 @@
-"""The words for the engine's names, in one place: activity kinds, round orders, turn statuses and
-breath phases. The console and display partials read them as the Jinja global ``vocab``; the phones,
-the plan page and the handouts read them from here too, so a label is written once.
+"""The words for the engine's names, in one place: activity kinds, round orders, turn statuses, breath
+phases, form field types, partner exercises, group sizes, card modes and anonymity. The console and
+display partials read them as the Jinja global ``vocab``; the phones get the ones they need from the
+page (a JSON block, read by static/js/kit.js ``words``); the plan page, the activity form and the
+handouts import them from here. So a label is written once.
 
-Who-sees-this wording lives with the rule it describes, in activities/privacy.py."""
+Each entry is the word in the forms it needs. A ``Term`` is its label (so it prints as one: a badge, a
+choice, a console line) and carries ``phrase``, the same word inside a sentence ("in seating order"),
+and for kinds a ``hint`` ("one at a time"). Who-sees-this wording lives with the rule it describes, in
+activities/privacy.py; ``AUDIENCES`` is that table, not a copy."""
 from __future__ import annotations
 
-# An activity kind: its short name (a badge, a plan line).
-KINDS = {"round": "Round", "form": "Form", "pacer": "Pacer", "info": "Information", "pairs": "Pairs",
-         "cards": "Cards", "measure": "Questionnaire"}
+from typing import NamedTuple
 
-# A round's order: (the console's name for it, what it means for the order list below it).
+from activities.privacy import AUDIENCE_WORDS as AUDIENCES  # noqa: F401  (who sees an answer, third person)
+
+
+class Term(str):
+    """A label with its other forms: ``phrase`` (inside a sentence) and ``hint`` (a few words more)."""
+
+    phrase: str
+    hint: str
+
+    def __new__(cls, label: str, phrase: str | None = None, hint: str = "") -> Term:
+        term = super().__new__(cls, label)
+        term.phrase = label if phrase is None else phrase
+        term.hint = hint
+        return term
+
+
+# An activity kind: its short name (a badge, a plan line); its phrase is what the printed guide calls it.
+KINDS = {
+    "round": Term("Round", "Go-around", "one at a time"),
+    "form": Term("Form", "Written answers", "written answers"),
+    "pacer": Term("Pacer", "Breathing and grounding", "breathing or grounding"),
+    "info": Term("Information", "Information", "sections to read"),
+    "pairs": Term("Pairs", "Practice in pairs or threes", "practice in pairs or threes"),
+    "cards": Term("Cards", "Cards", "cards to one another"),
+    "measure": Term("Questionnaire", "Questionnaire", "a scored questionnaire"),
+}
+
+
+class Order(NamedTuple):
+    label: str  # the console's and the activity form's name for it
+    means: str  # what it means for the order list below it (console)
+    phrase: str  # inside a sentence: "Order: in seating order" (guide, plan page)
+
+
+# A round's order.
 ORDERS = {
-    "seating": ("Seating order", "In the order below. Move people up or down to match the room."),
-    "random": ("Random order", "Shuffled at the start. Move people up or down if you like."),
-    "volunteers": ("Volunteers first", "Volunteers speak first, then everyone else in the order below."),
-    "hand": ("Raised hands", "Whoever raises a hand speaks next, in the order hands went up."),
-    "progressive": ("Least spoken first",
-                    "Those who have spoken least this session go first; the order below breaks ties."),
+    "seating": Order("Seating order", "In the order below. Move people up or down to match the room.",
+                     "in seating order"),
+    "random": Order("Random order", "Shuffled at the start. Move people up or down if you like.",
+                    "in a random order"),
+    "volunteers": Order("Volunteers first", "Volunteers speak first, then everyone else in the order below.",
+                        "volunteers first, when ready"),
+    "hand": Order("Raised hands", "Whoever raises a hand speaks next, in the order hands went up.",
+                  "raised hands, in the order they were raised"),
+    "progressive": Order("Least spoken first",
+                         "Those who have spoken least this session go first; the order below breaks ties.",
+                         "those who have spoken least go first"),
 }
 
 # Where a member is in a round.
 STATUSES = {"waiting": "waiting", "speaking": "speaking", "done": "done", "passed": "passed", "later": "later",
             "skipped": "skipped"}
 
-# A breathing pacer's phases, as the pacer says them.
+# A breathing pacer's phases, as the pacer says them (the phones and the display capitalise them).
 BREATH = {"in": "breathe in", "hold": "hold", "out": "breathe out", "rest": "rest"}
+
+# A form field's type, inside a sentence ("Answer: a scale from 0 to 10").
+FIELDS = {"emotion": "feeling words", "scale": "a scale from 0 to 10", "short_text": "a short answer",
+          "long_text": "a longer answer", "list": "a list"}
 
 
 def kind(name: str) -> str:
@@ -36,3 +82,31 @@ def install(app) -> None:
     import sys
 
     app.jinja_env.globals["vocab"] = sys.modules[__name__]
+
+
+# ---- partner exercises and cards ------------------------------------------------------------------
+
+EXERCISES = {"listening": Term("Empathic listening", "empathic listening"),
+             "roleplay": Term("Role-play rehearsal", "role-play rehearsal"),
+             "repair": Term("Repair script", "repair script")}
+PAIRS_PHASES = {"forming": "Forming groups", "running": "Rounds", "debrief": "Debrief"}
+# How people are grouped: the console's setting, and the phrase "you practise in groups of three".
+GROUP_SETTINGS = {"pairs": Term("Pairs (one triad if the numbers are odd)", "pairs"),
+                  "triads": Term("Triads (pairs where the numbers need it)", "groups of three")}
+CARDS_MODES = {"feedback": Term("Compassionate feedback", "compassionate feedback"),
+               "appreciations": Term("Appreciations", "appreciations"), "istatement": Term("I-statements")}
+
+
+def _anonymity(name: str, phrase: str) -> Term:
+    return Term(f"{name}: {phrase}.", phrase)
+
+
+# What each anonymity setting means, as the engine does it (activities/kinds/cards_views.py keeps no
+# writer at all in "anonymous" mode; tests/core/test_vocabulary.py holds the two together).
+ANONYMITY = {
+    "named": _anonymity("Named", "the addressee and the group see who wrote each card"),
+    "facilitators": _anonymity("Anonymous to the group", "only facilitators see who wrote a card"),
+    "anonymous": _anonymity("Fully anonymous", "nobody sees who wrote a card, not even facilitators"),
+}
+# The parts of an I-statement card, in order.
+STATEMENT_PARTS = (("feel", "I feel"), ("when", "when"), ("because", "because (optional)"), ("like", "What I'd like is"))

@@ -14,15 +14,14 @@ from wtforms.validators import InputRequired, Optional
 
 from activities import yaml_reader
 from activities.schema import RoundSettings
+from core import vocabulary as vocab
 from facilitator.custom_activities import OWN_KINDS, slugify, validate
 from facilitator.forms import plain_text
 
-KIND_NAMES = {"info": "Information (sections to read)", "round": "Round (one at a time)",
-              "form": "Form (written answers)", "pacer": "Breathing pacer"}
+KIND_NAMES = {k: f"{t} ({t.hint})" for k, t in vocab.KINDS.items()}  # core/vocabulary.py
 CATEGORY_NAMES = [("frame", "Frame (opening and closing)"), ("skill", "Skill practice"),
                   ("reflection", "Reflection"), ("psychoeducation", "Psychoeducation")]
-ORDER_NAMES = {"seating": "Seating order", "random": "Random order", "volunteers": "Volunteers, when ready",
-               "hand": "Raised hands", "progressive": "Those who have spoken least go first"}
+ORDER_NAMES = {k: o.label for k, o in vocab.ORDERS.items()}
 FIELD_TYPES = {"emotion": "emotion", "feeling": "emotion", "scale": "scale", "short": "short_text",
                "short text": "short_text", "short_text": "short_text", "long": "long_text", "long text": "long_text",
                "long_text": "long_text", "list": "list"}

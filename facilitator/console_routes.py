@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
-from core import links, public_url
+from core import links, live, public_url
 from core.auth import session_or_404
 from core.crisis import safety_procedure
 from facilitator import bp
@@ -18,7 +19,10 @@ def console(session_id: int):
     gs = session_or_404(session_id)
     public_url.learn_from_facilitator_page()
     ops.mark_live(gs)
+    # The first plan and "Now" panel are the ones the socket keeps up to date (core/live/screens.py).
+    first = live.snapshot(gs, "facilitator")
     return render_template("facilitator/console.html", gs=gs, group=gs.group, action=ActionForm(),
+                           plan=Markup(first["plan_html"]), now=Markup(first["html"] or ""),
                            join=links.facilitator_join_info(gs),
                            display_url=links.display_url(gs) if gs.display_on else None,
                            safety_procedure=safety_procedure(gs.group))

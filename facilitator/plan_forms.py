@@ -3,7 +3,7 @@ the rules (ranges, ownership, limits) are checked in facilitator/plans.py."""
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectChoice, SelectField, StringField
+from wtforms import IntegerField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 
@@ -18,6 +18,13 @@ class MoveForm(FlaskForm):
 
 class MinutesForm(FlaskForm):
     minutes = IntegerField("Minutes", validators=[InputRequired()])
+
+
+class PromptForm(FlaskForm):
+    """A plan item's wording for this session; "clear" (or empty text) goes back to the activity's own."""
+    prompt = TextAreaField("Wording for this session", validators=[Optional(), Length(max=300)])
+    action = SelectField("Action", choices=[SelectChoice("save", "Save"), SelectChoice("clear", "Clear")],
+                         default="save", validate_choice=True)
 
 
 class CopyForm(FlaskForm):

@@ -12,9 +12,11 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from activities import plan as plan_steps
 from activities.engine import KINDS as LIVE_KINDS
 from activities.library import CATEGORIES, MAX_FILE_BYTES
 from core import catalogue
+from core import vocabulary as vocab
 from core.auth import group_or_404, session_or_404
 from core.extensions import db
 from core.models import Group, GroupSession
@@ -28,25 +30,17 @@ from facilitator.plan_forms import (
     CopyForm,
     MinutesForm,
     MoveForm,
+    PromptForm,
     SaveTemplateForm,
 )
 from facilitator.plans import PlanError
 
 CATEGORY_HEADINGS = {"frame": "Opening and closing", "skill": "Skills", "reflection": "Reflection",
                      "psychoeducation": "Psychoeducation"}
-WORDS = {
-    "kind": {"round": "Round", "form": "Form", "pacer": "Pacer", "info": "Information", "pairs": "Pairs practice",
-             "cards": "Cards"},
-    "audience": {"private": "only you", "facilitators": "facilitators", "group": "the group"},
-    "order": {"seating": "in seating order", "random": "in a random order", "volunteers": "volunteers, when ready",
-              "hand": "raised hands", "progressive": "those who have spoken least go first"},
-    "field": {"emotion": "feeling words", "scale": "a scale from 0 to 10", "short_text": "a short answer",
-              "long_text": "a longer answer", "list": "a list"},
-    "phase": {"in": "breathe in", "hold": "hold", "out": "breathe out", "rest": "rest"},
-    "anonymity": {"named": "names shown", "facilitators": "names shown to facilitators only",
-                  "anonymous": "anonymous to everyone"},
-    "group": {"pairs": "pairs", "triads": "groups of three"},
-}
+# The plan page's words for an activity's settings, from core/vocabulary.py (the in-a-sentence forms).
+WORDS = {"kind": vocab.KINDS, "audience": vocab.AUDIENCES, "order": {k: o.phrase for k, o in vocab.ORDERS.items()},
+         "field": vocab.FIELDS, "phase": vocab.BREATH, "anonymity": {k: a.phrase for k, a in vocab.ANONYMITY.items()},
+         "group": {k: g.phrase for k, g in vocab.GROUP_SETTINGS.items()}}
 
 
 # ---- the plan builder ---------------------------------------------------------------------------
@@ -69,7 +63,8 @@ def plan(session_id: int):
         "facilitator/plan.html", gs=gs, group=gs.group, rows=rows, library=_library(gs.group),
         planned=sum(item.minutes for item, _ in rows), suggested=sum(a.duration for _, a in rows if a is not None),
         earlier=plans.sessions_with_plans(gs), templates=plans.templates_of(gs.group), editable=gs.status != "ended",
-        words=WORDS, live_kinds=LIVE_KINDS, just_added=request.args.get("added", "")[:80])
+        words=WORDS, live_kinds=LIVE_KINDS, prompt_of=plan_steps.prompt_of, prompt_kinds=plan_steps.PROMPT_KINDS,
+        prompt_max=plans.PROMPT_MAX, just_added=request.args.get("added", "")[:80])
 
 
 def _change(gs: GroupSession, valid: bool, invalid_message: str, change: Callable[[], str],
@@ -142,6 +137,21 @@ def plan_minutes(session_id: int, item_id: int):
     return _change(gs, form.validate_on_submit(),
                    f"Please enter the minutes as a whole number from {plans.MINUTES_MIN} to {plans.MINUTES_MAX}.", change,
                    f"item-{item_id}")
+
+
+@bp.post("/sessions/<int:session_id>/plan/items/<int:item_id>/prompt")
+@login_required
+def plan_prompt(session_id: int, item_id: int):
+    gs, form = session_or_404(session_id), PromptForm()
+
+    def change() -> str:
+        clear = form.action.data == "clear"
+        item = plans.set_prompt(gs, item_id, "" if clear else (form.prompt.data or ""))
+        if item.prompt is None:
+            return f"{plans.title(gs, item)} uses the activity's own wording."
+        return f"{plans.title(gs, item)} has its own wording for this session."
+    return _change(gs, form.validate_on_submit(),
+                   f"Please keep the wording to {plans.PROMPT_MAX} characters or fewer.", change, f"item-{item_id}")
 
 
 @bp.post("/sessions/<int:session_id>/plan/copy")

@@ -15,11 +15,12 @@ from core import catalogue, live
 from core.activity_models import PlanItem, PlanTemplate
 from core.extensions import db
 from core.models import Group, GroupSession
-from core.text import clean_text
+from core.text import clean_text, draws_nothing
 
 PLAN_MAX = plan.PLAN_MAX
 MINUTES_MIN, MINUTES_MAX = 1, 240
 TEMPLATE_NAME_MAX = 120
+PROMPT_MAX = 300  # the same as an activity file's prompt line (activities/schema.py `Line`)
 
 
 class PlanError(ValueError):
@@ -119,15 +120,31 @@ def _renumber(items: list[PlanItem]) -> None:
         item.position = position
 
 
+def _carried(item: PlanItem) -> dict:
+    """What a copy of a plan item keeps: the activity, the minutes and the session's own wording."""
+    return {"slug": item.slug, "minutes": item.minutes, **({"prompt": item.prompt} if item.prompt else {})}
+
+
+def _carried_prompt(entry: dict) -> str | None:
+    """A copied entry's own wording, when it is still well formed (a template's JSON is old data)."""
+    prompt = entry.get("prompt")
+    if not isinstance(prompt, str):
+        return None
+    try:
+        return clean_text(prompt, PROMPT_MAX) or None
+    except ValueError:
+        return None
+
+
 def _append(s, gs: GroupSession, entries: list[dict]) -> tuple[int, int]:
-    """Add {"slug", "minutes"} entries after the current items; returns (added, skipped)."""
+    """Add {"slug", "minutes", "prompt"?} entries after the current items; returns (added, skipped)."""
     items = _locked_items(s, gs)
     usable = [e for e in entries if catalogue.resolve(gs.group_id, e["slug"]) is not None]
     if len(items) + len(usable) > PLAN_MAX:
         raise PlanError(f"A plan holds at most {PLAN_MAX} activities; this would make {len(items) + len(usable)}.")
     for offset, entry in enumerate(usable):
         s.add(PlanItem(session_id=gs.id, position=len(items) + offset, slug=entry["slug"],
-                       minutes=_check_minutes(entry["minutes"])))
+                       minutes=_check_minutes(entry["minutes"]), prompt=_carried_prompt(entry)))
     return len(usable), len(entries) - len(usable)
 
 
@@ -192,6 +209,30 @@ def set_minutes(gs: GroupSession, item_id: int, minutes: int) -> PlanItem:
     return item
 
 
+def set_prompt(gs: GroupSession, item_id: int, text: object) -> PlanItem:
+    """This session's own wording for a round's prompt or a form's first question. Empty text clears it,
+    and the activity's own wording is used again."""
+    _editable(gs)
+    try:
+        text = clean_text(text, PROMPT_MAX)
+    except ValueError as exc:
+        raise PlanError(str(exc)) from exc
+    if text and all(draws_nothing(ch) for ch in text):
+        raise PlanError("That wording would show as blank. Please write words people can see.")
+    with db.transaction() as s:
+        item = _item(_locked_items(s, gs), item_id)
+        activity = catalogue.resolve(gs.group_id, item.slug)
+        if activity is None:
+            raise PlanError("That activity is no longer available, so its wording cannot change.")
+        if activity.kind not in plan.PROMPT_KINDS:
+            raise PlanError("Only a round's prompt or a form's first question can have its own wording "
+                            "for a session; this activity's wording stays as written.")
+        item.prompt = text or None
+    _saved(item)
+    publish(gs)
+    return item
+
+
 def copy_from(gs: GroupSession, other: GroupSession) -> tuple[int, int]:
     """Add another session's activities after this plan's. Returns (added, skipped as unavailable)."""
     _editable(gs)
@@ -199,7 +240,7 @@ def copy_from(gs: GroupSession, other: GroupSession) -> tuple[int, int]:
         raise PlanError("That session is not one of this group's sessions.")
     if other.id == gs.id:
         raise PlanError("Please choose a different session to copy from.")
-    entries = [{"slug": i.slug, "minutes": i.minutes} for i in plan_items(other)]
+    entries = [_carried(i) for i in plan_items(other)]
     if not entries:
         raise PlanError("That session has no plan to copy.")
     with db.transaction() as s:
@@ -217,7 +258,7 @@ def save_template(gs: GroupSession, name: str) -> PlanTemplate:
     if not name:
         raise PlanError("Please give the template a name.")
     with db.transaction() as s:
-        items = [{"slug": i.slug, "minutes": i.minutes} for i in _locked_items(s, gs)]
+        items = [_carried(i) for i in _locked_items(s, gs)]
         if not items:
             raise PlanError("Add at least one activity before saving the plan as a template.")
         taken = s.execute(select(PlanTemplate.id).where(PlanTemplate.group_id == gs.group_id,
@@ -243,6 +284,6 @@ def apply_template(gs: GroupSession, template: PlanTemplate) -> tuple[int, int]:
 
 def publish(gs: GroupSession) -> dict:
     """Send the plan to the live session (items whose activity is gone are left out)."""
-    items = [plan.entry(item.slug, activity, item.minutes) for item, activity in plan_rows(gs)
+    items = [plan.entry(item.slug, activity, item.minutes, item.prompt) for item, activity in plan_rows(gs)
              if activity is not None]
     return live.system(gs, {"type": "plan_set", "items": items})

@@ -10,26 +10,19 @@ from __future__ import annotations
 from typing import Any
 
 from activities import privacy
+from core import vocabulary as vocab
 
-KIND_WORDS = {"round": "Go-around", "form": "Written answers", "pacer": "Breathing and grounding",
-              "info": "Information", "pairs": "Practice in pairs or threes", "cards": "Cards",
-              "measure": "Questionnaire"}
 CATEGORY_WORDS = {"frame": "Opening and closing", "skill": "Skill", "reflection": "Reflection",
                   "psychoeducation": "Psychoeducation"}
+# Kinds, orders, field types, breath phases, exercises, groups, card modes and anonymity: core/vocabulary.py.
 AUDIENCE_WORDS = privacy.AUDIENCE_WORDS  # one source with the phones' "who sees this" lines
-ORDER_WORDS = {"seating": "in seating order", "random": "in a random order", "volunteers": "volunteers, when ready",
-               "hand": "raised hands, in the order they were raised",
-               "progressive": "those who have spoken least go first"}
-FIELD_WORDS = {"emotion": "feeling words", "scale": "a scale from 0 to 10", "short_text": "a short answer",
-               "long_text": "a longer answer", "list": "a list"}
-PHASE_WORDS = {"in": "breathe in", "hold": "hold", "out": "breathe out", "rest": "rest"}
-ANONYMITY_WORDS = {"named": "names are shown with each card",
-                   "facilitators": "names are shown to the facilitators only, never to the group",
-                   "anonymous": "cards are anonymous to the group; facilitators still see who wrote them"}
-EXERCISE_WORDS = {"listening": "empathic listening", "roleplay": "role-play rehearsal", "repair": "repair practice"}
-GROUP_WORDS = {"pairs": "pairs", "triads": "groups of three"}
-CARDS_MODE_WORDS = {"feedback": "compassionate feedback", "appreciations": "appreciations",
-                    "istatement": "I-statements"}
+
+
+def phrase(table: dict, key: str) -> str:
+    """The vocabulary's in-a-sentence form of ``key`` (an Order's or a Term's ``phrase``), or the key itself."""
+    word = table.get(key)
+    return key if word is None else getattr(word, "phrase", word)
+
 
 WRITING_LINES = {"short_text": 2, "prompt": 3, "reading": 4}  # ruled lines under each kind of question
 LIST_LINES_MAX = 10  # a long list still fits a page
@@ -78,7 +71,7 @@ def frame_rows(template: str) -> dict[str, Any]:
 
 
 def _form_settings(s: dict) -> dict[str, Any]:
-    fields = [{"label": f["label"], "type": FIELD_WORDS.get(f["type"], f["type"]),
+    fields = [{"label": f["label"], "type": phrase(vocab.FIELDS, f["type"]),
                "audience": AUDIENCE_WORDS.get(f["audience"], f["audience"]),
                "notes": "; ".join(n for n in (
                    "required" if f["required"] else "",
@@ -103,7 +96,7 @@ def _form_settings(s: dict) -> dict[str, Any]:
 def _pacer_settings(s: dict) -> dict[str, Any]:
     if s["mode"] == "breathing":
         cycle = sum(p["seconds"] for p in s["pattern"])
-        pattern = ", ".join(f"{PHASE_WORDS[p['label']]} {p['seconds']}" for p in s["pattern"])
+        pattern = ", ".join(f"{vocab.BREATH[p['label']]} {p['seconds']}" for p in s["pattern"])
         return {"facts": [f"Breathing pattern: {pattern} ({cycle} seconds a cycle).",
                           f"{s['cycles']} cycles, about {duration_words(cycle * s['cycles'])} in all.",
                           "Every screen shows the same pacer, in step; people who prefer less motion see a "
@@ -114,8 +107,8 @@ def _pacer_settings(s: dict) -> dict[str, Any]:
 
 
 def _pairs_settings(s: dict) -> dict[str, Any]:
-    facts = [f"Exercise: {EXERCISE_WORDS.get(s['exercise'], s['exercise'])}, in "
-             f"{GROUP_WORDS.get(s['group'], s['group'])}.",
+    facts = [f"Exercise: {phrase(vocab.EXERCISES, s['exercise'])}, in "
+             f"{phrase(vocab.GROUP_SETTINGS, s['group'])}.",
              f"Roles: {', '.join(s['roles'])}. Each round lasts {s['round_minutes']} minutes, then roles rotate."]
     lists = [{"heading": heading, "items": s[key], "ordered": ordered} for key, heading, ordered in (
         ("listener_prompts", "Listener's sentence starters", False),
@@ -126,7 +119,7 @@ def _pairs_settings(s: dict) -> dict[str, Any]:
 
 
 def _cards_settings(s: dict) -> dict[str, Any]:
-    facts = [f"Mode: {CARDS_MODE_WORDS.get(s['mode'], s['mode'])}; {ANONYMITY_WORDS.get(s['anonymity'], '')}.",
+    facts = [f"Mode: {phrase(vocab.CARDS_MODES, s['mode'])}; {phrase(vocab.ANONYMITY, s['anonymity'])}.",
              f"Each card holds up to {s['max_chars']} characters."]
     if s["mode"] == "feedback":
         facts.append("Cards wait in a moderation queue until you release them.")
@@ -139,7 +132,7 @@ def settings_in_words(activity: Any) -> dict[str, Any]:
     s = activity.settings.model_dump(mode="json")
     kind = activity.kind
     if kind == "round":
-        return {"facts": [f"Order: {ORDER_WORDS.get(s['order'], s['order'])}.",
+        return {"facts": [f"Order: {phrase(vocab.ORDERS, s['order'])}.",
                           f"Each turn: about {duration_words(s['turn_seconds'])}. The timer is soft: it shows, "
                           "it never cuts anyone off.",
                           f"Round prompt: {s['prompt']}"]}
@@ -200,7 +193,7 @@ def guide_data(activity: Any) -> dict[str, Any]:
         steps.append({"minutes": step.minutes, "at": clock(at), "text": step.text, "say": step.say})
         at += step.minutes
     return {
-        "slug": a.slug, "title": a.title, "summary": a.summary, "kind": KIND_WORDS.get(a.kind, a.kind),
+        "slug": a.slug, "title": a.title, "summary": a.summary, "kind": phrase(vocab.KINDS, a.kind),
         "category": CATEGORY_WORDS.get(a.category, a.category), "duration": a.duration,
         "group_size": people_words(a.group_size.min, a.group_size.max), "materials": list(a.materials),
         "content_note": a.content_note, "purpose": a.purpose, "intro": a.intro, "steps": steps,
@@ -261,7 +254,7 @@ def _pacer_blocks(activity: Any) -> list[dict[str, Any]]:
     if s.mode == "breathing":
         cycle = sum(p.seconds for p in s.pattern)
         blocks: list[dict[str, Any]] = [
-            {"type": "pattern", "phases": [{"label": PHASE_WORDS[p.label].capitalize(), "seconds": p.seconds}
+            {"type": "pattern", "phases": [{"label": vocab.BREATH[p.label].capitalize(), "seconds": p.seconds}
                                            for p in s.pattern],
              "cycle": cycle, "cycles": s.cycles, "total": duration_words(cycle * s.cycles)}]
         if tips:
@@ -287,7 +280,7 @@ def _pairs_blocks(activity: Any) -> list[dict[str, Any]]:
     roles = ", ".join(s.roles[:-1]) + f" and {s.roles[-1]}"
     blocks: list[dict[str, Any]] = [{
         "type": "text", "heading": "How it works",
-        "body": f"You practise in {GROUP_WORDS.get(s.group, s.group)}, with the roles {roles}. Each round lasts "
+        "body": f"You practise in {phrase(vocab.GROUP_SETTINGS, s.group)}, with the roles {roles}. Each round lasts "
                 f"about {s.round_minutes} minutes; then you swap roles, so that everyone can try each one. "
                 "You can pass on any role."}]
     for items, heading, ordered in ((s.listener_prompts, "Sentence starters for the listener", False),

@@ -7,15 +7,17 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from activities import plan
 from core import links, records
+from core import vocabulary as vocab
 from core.crisis import crisis_text
 from core.models import Group, GroupSession, Participant
 from handouts.context import (
-    KIND_WORDS,
     clock,
     doc,
     guide_data,
     lines_of,
+    phrase,
     worksheet_data,
 )
 
@@ -62,13 +64,16 @@ def join_context(gs: GroupSession, join: dict) -> dict[str, Any]:
 def packet_context(gs: GroupSession, rows: list[tuple[Any, Any]], edition: str,
                    emotions: list[dict]) -> dict[str, Any]:
     """The plan as an agenda, the agreements, then each activity's guide (facilitator edition)
-    or worksheet (participant edition). `rows` is facilitator.plans.plan_rows(gs)."""
+    or worksheet (participant edition). `rows` is facilitator.plans.plan_rows(gs). An item's own wording
+    for this session (`item.prompt`) is what its guide and worksheet print."""
     agenda, sections, at = [], [], 0
     for n, (item, activity) in enumerate(rows, 1):
+        if activity is not None:
+            activity = plan.worded(activity, getattr(item, "prompt", None))
         anchor = f"sec-{n}" if activity is not None else None
         agenda.append({"at": clock(at), "minutes": item.minutes, "anchor": anchor,
                        "title": activity.title if activity is not None else "An activity that is no longer available",
-                       "kind": KIND_WORDS.get(activity.kind, activity.kind) if activity is not None else ""})
+                       "kind": phrase(vocab.KINDS, activity.kind) if activity is not None else ""})
         at += item.minutes
         if activity is None:
             continue

@@ -114,6 +114,35 @@ def _form_groups(state: State, cmd: Command, now: float) -> None:
     state["notes"] = notes
 
 
+def _swap(state: State, cmd: Command, now: float) -> None:
+    """Two people in different groups change places (before the rounds start: roles follow seats)."""
+    require_facilitator(cmd)
+    require_phase(state, FORMING)
+    a, b = member_arg(state, cmd), member_arg(state, cmd, "with")
+    first, second = group_of(state, a), group_of(state, b)
+    if first is None or second is None:
+        raise Rejected("Both people need to be in a group to swap.")
+    if first is second:
+        raise Rejected(f"{name_of(state, a)} and {name_of(state, b)} are already in the same group.")
+    first["members"][first["members"].index(a)] = b
+    second["members"][second["members"].index(b)] = a
+
+
+def _pair_with(state: State, cmd: Command, now: float) -> None:
+    """Someone waiting, with every group full: a partner leaves their group of three to make a new pair.
+    The group of three goes on as a pair; the new pair starts the round afresh."""
+    require_facilitator(cmd)
+    require_phase(state, FORMING, RUNNING)
+    member, partner = member_arg(state, cmd), member_arg(state, cmd, "partner")
+    if group_of(state, member) is not None:
+        raise Rejected(f"{name_of(state, member)} is already in a group.")
+    source = group_of(state, partner)
+    if source is None or len(source["members"]) <= MIN_GROUP:
+        raise Rejected(f"{name_of(state, partner)} is not in a group of three.")
+    source["members"].remove(partner)
+    state["groups"].append(new_group(state, [partner, member]))
+
+
 def _move(state: State, cmd: Command, now: float) -> None:
     require_facilitator(cmd)
     require_phase(state, FORMING, RUNNING)
@@ -299,6 +328,8 @@ def _hide_debrief(state: State, cmd: Command, now: float) -> None:
 HANDLERS = {
     "form_groups": _form_groups,
     "move": _move,
+    "swap": _swap,
+    "pair_with": _pair_with,
     "start_round": _start_round,
     "next_round": _next_round,
     "extend": _extend,

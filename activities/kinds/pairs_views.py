@@ -90,13 +90,23 @@ def _loops_by_round(state: State, group: dict[str, Any]) -> list[dict[str, int]]
             for r in sorted({item["round"] for item in loops})]
 
 
+def _turn(state: State, group: dict[str, Any], member: str) -> dict[str, bool]:
+    """What a member's role this round asks of them (for the facilitator acting for someone in the room):
+    offer the reflection, answer it, tick the observer checklist, mark the repair steps."""
+    position = role_index(state, group, member)
+    offers, answers = LOOP_ROLES[state["exercise"]]
+    return {"offers_reflection": position == offers, "answers_reflection": position == answers,
+            "observes": position >= OBSERVER, "marks_steps": state["exercise"] == "repair" and position == FOCUS}
+
+
 def _group_row(state: State, index: int, group: dict[str, Any]) -> dict[str, Any]:
     loops = current(state["loops"], state, group)
     return {
         "id": group["id"],
         "index": index,
         "mixed": is_mixed(state, group),
-        "members": [{**_person(state, m), "role": role_of(state, group, m)} for m in group["members"]],
+        "members": [{**_person(state, m), "role": role_of(state, group, m), **_turn(state, group, m)}
+                    for m in group["members"]],
         "loops": loop_summary(state, group),
         "loops_by_round": _loops_by_round(state, group),
         "reflection_notes": [{"by": item["by"], "name": name_of(state, item["by"]), "note": item["note"]}
@@ -126,6 +136,8 @@ def facilitator_view(state: State) -> View:
         "totals": _totals(state),
         "debriefs": [{"id": m, "name": name_of(state, m), **dict(answers)}
                      for m, answers in state["debriefs"].items()],
+        # which debrief questions have enough answers for one to go on the room display
+        "debrief_can_show": {q: privacy.enough(debriefed(state, q)) for q in DEBRIEF_QUESTIONS},
         "shown_debrief": None if shown is None else {**_shown(state, name_of(state, shown["member"])),
                                                      "member": shown["member"]},
         "present": [_person(state, m) for m, record in state["members"].items() if record["present"]],

@@ -174,6 +174,13 @@ def _reorder(state: State, cmd: Command, now: float) -> None:
     require_phase(state, READY, RUNNING)
     order = cmd.args.get("order")
     current = state["order"]
+    if order is None and cmd.args.get("member") in current:  # one place up (step -1) or down (1)
+        step = cmd.args.get("step")
+        at = current.index(cmd.args["member"])
+        if step not in (-1, 1) or not 0 <= at + step < len(current):
+            raise Rejected("There is no place to move to.")
+        order = list(current)
+        order[at], order[at + step] = order[at + step], order[at]
     is_permutation = (
         isinstance(order, list)
         and all(isinstance(member, str) for member in order)

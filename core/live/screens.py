@@ -10,14 +10,23 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import render_template
+from flask import Flask, render_template
+from jinja2 import Undefined
 
+from activities import privacy
 from core import views
+from core.live import console_pairs, controls
 from core.models import GroupSession
 
-# The kinds whose console controls are drawn here; the others are still drawn by console-partner.js
-# and console-measure.js.
-CONSOLE_KINDS = frozenset({"round", "form", "pacer", "info"})
+# The kinds whose console controls are drawn here (every kind the engine has; a test holds it to that).
+CONSOLE_KINDS = frozenset({"round", "form", "pacer", "info", "cards", "pairs", "measure"})
+
+
+def install(app: Flask) -> None:
+    """The partials' test ``absent`` (a value that is None or not in the view at all: a view leaves out
+    what does not apply) and the console's ``btn`` and ``marker``."""
+    app.jinja_env.tests["absent"] = lambda value: value is None or isinstance(value, Undefined)
+    app.jinja_env.globals.update(btn=controls.btn, marker=controls.marker)
 
 
 def display_html(view: dict) -> str:
@@ -34,29 +43,22 @@ def display(session: GroupSession, state: dict, version: int) -> dict:
 
 
 def console_html(view: dict) -> str | None:
-    """The console's "Now" panel for this facilitator view (None: no activity, or a kind the page draws)."""
+    """The console's "Now" panel for this facilitator view (None: no activity)."""
     activity = view.get("activity")
     if activity is None or activity["view"].get("kind") not in CONSOLE_KINDS:
         return None
-    return render_template("live/console/activity.html", v=view, moved=moved)
+    return render_template("live/console/activity.html", v=view, together=console_pairs.together,
+                           min_contributors=privacy.MIN_CONTRIBUTORS)
+
+
+def plan_html(view: dict) -> str:
+    """The console's plan panel: Next / Back / Stop and the plan's items."""
+    return render_template("live/console/plan.html", v=view)
 
 
 def console(session: GroupSession, state: dict, version: int) -> dict:
-    """The facilitator view with the "Now" panel's markup (``html``)."""
+    """The facilitator view with the markup of the "Now" panel (``html``) and of the plan (``plan_html``)."""
     view = views.facilitator(session, state, version)
     view["html"] = console_html(view)
+    view["plan_html"] = plan_html(view)
     return view
-
-
-def moved(order: list[str], member: str, step: int) -> tuple[list[str], int] | None:
-    """A round's order with ``member`` moved one place up (-1) or down (1), and the place it lands on
-    (from 1); None when it cannot move that way."""
-    if member not in order:
-        return None
-    i = order.index(member)
-    j = i + step
-    if not 0 <= j < len(order):
-        return None
-    new = list(order)
-    new[i], new[j] = new[j], new[i]
-    return new, j + 1

@@ -143,7 +143,7 @@
     renderDistress(view.alerts);
     window.SBAttention.view(view);
     if (view.join) { $("qr").src = view.join.qr; SB.setText($("join-code"), view.join.code); $("join-url").value = view.join.url; }
-    if (window.SBConsoleActivity) { window.SBConsoleActivity.render(view, live, names); }
+    window.SBConsoleScreen.draw(view, live);  // the plan and "Now" panels, drawn on the server
   }
 
   function personRow(p) {

@@ -6,7 +6,7 @@
   var app = document.getElementById("app"), screen = document.getElementById("screen");
   var K = window.SBKit, offset = 0, v = null, timer = 0, raf = 0, closed = false;
   var motion = window.matchMedia ? window.matchMedia("(prefers-reduced-motion: reduce)") : { matches: false };
-  var BREATH = { "in": "Breathe in", hold: "Hold", out: "Breathe out", rest: "Rest" };
+  var WORDS = window.SBKit.words(document.getElementById("sb-words"));  /* core/vocabulary.py, from the page */
 
   function now() { return Date.now() / 1000 + offset; }
   function find(sel) { return screen.querySelector(sel); }
@@ -48,7 +48,7 @@
         circle.style.transform = "scale(" + (0.4 + 0.6 * b.size).toFixed(3) + ")";
         circle.classList.toggle("is-paused", held);
       }
-      put(word, held ? "Paused" : b.done ? "Well done" : BREATH[b.label] + "… " + b.left);
+      put(word, held ? "Paused" : b.done ? "Well done" : K.breathWord(b.label, WORDS) + "… " + b.left);
       put(sub, b.done || held ? "" : "Breath " + b.breath + " of " + a.cycles);
     },
   };

@@ -6,7 +6,7 @@
   var live = null, offset = 0, cur = null, timer = 0, raf = 0, uid = 0;
   var motion = window.matchMedia ? window.matchMedia("(prefers-reduced-motion: reduce)") : { matches: false };
   var INTRO_OPEN_MAX = 160;  // characters: about three lines on a phone
-  var BREATH = { "in": "Breathe in", hold: "Hold", out: "Breathe out", rest: "Rest" };
+  var WORDS = window.SBKit.words(document.getElementById("sb-words"));  /* core/vocabulary.py, from the page */
 
   function now() { return Date.now() / 1000 + offset; }
   function el(tag, cls, parent, text) {
@@ -351,7 +351,7 @@
       stage.hidden = motion.matches;
       circle.style.transform = "scale(" + (0.4 + 0.6 * b.size).toFixed(3) + ")";
       circle.classList.toggle("is-paused", held);
-      put(word, held ? "Paused" : b.done ? "Well done. Breathe at your own pace." : BREATH[b.label] + "… " + b.left);
+      put(word, held ? "Paused" : b.done ? "Well done. Breathe at your own pace." : SBKit.breathWord(b.label, WORDS) + "… " + b.left);
       put(sub, b.done || held ? "" : "Breath " + b.breath + " of " + v.cycles);
     }
     return { update: function (view) { v = view; tick(); }, tick: tick,

@@ -100,7 +100,20 @@
     };
   }
 
+  /* The vocabulary's words a page was given (core/vocabulary.py, in its <script type="application/json"
+     id="sb-words"> block): pass the block (or null); {} when there is none or it does not parse. */
+  function words(block) {
+    try { return JSON.parse((block && block.textContent) || "{}") || {}; } catch (e) { return {}; }
+  }
+
+  /* A breath phase as the pacer says it (the page's words), capitalised; the phase's own name without them. */
+  function breathWord(label, given) {
+    var w = ((given && given.breath) || {})[label] || label || "";
+    return w.charAt(0).toUpperCase() + w.slice(1);
+  }
+
   var kit = { clock: clock, elapsed: elapsed, plural: plural, ease: ease, breathAt: breathAt, senseAt: senseAt,
-              withoutOpening: withoutOpening, composeView: composeView, viewParts: viewParts };
+              withoutOpening: withoutOpening, composeView: composeView, viewParts: viewParts, words: words,
+              breathWord: breathWord };
   if (typeof module === "object" && module.exports) { module.exports = kit; } else { root.SBKit = kit; }
 })(this);

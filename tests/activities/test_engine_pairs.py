@@ -632,7 +632,12 @@ def test_facilitator_view_has_everything():
     assert view["groups"][0]["loops"]["reflections"] == 0  # the current round (2) has none yet
     assert all(g["checklists"] for g in view["groups"])
     assert view["groups"][0]["members"][0] == {"id": "p1", "name": "Ana", "in_room": False, "present": True,
-                                               "role": "Observer"}
+                                               "role": "Observer", "offers_reflection": False,
+                                               "answers_reflection": False, "observes": True, "marks_steps": False}
+    # what each role does this round, decided here for the console (activities/kinds/pairs_rules.py)
+    doing = [{k for k in ("offers_reflection", "answers_reflection", "observes") if m[k]}
+             for m in view["groups"][0]["members"]]
+    assert sorted(map(sorted, doing)) == [["answers_reflection"], ["observes"], ["offers_reflection"]]
 
 
 # ---- join and leave ---------------------------------------------------------------------------

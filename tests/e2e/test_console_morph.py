@@ -74,6 +74,36 @@ def test_an_update_keeps_what_the_facilitator_is_doing(server, browser, audit, s
     fac.wait_for_selector(".ca-timer .ca-timer-big:text-matches('left$')")  # the page ticks the turn's clock
     fac.keyboard.press("Enter")  # the last speaker is done: Next is spent, its fallback takes the focus
     fac.wait_for_selector("#round-next:disabled")
-    fac.wait_for_function("document.activeElement && document.activeElement.id === 'round-finish'")
+    fac.wait_for_function("() => document.activeElement && document.activeElement.id === 'round-finish'")
     audit(fac, "console go-around (server-drawn)")
     shots(fac, "console-morph-2-round")
+
+
+def test_a_focused_button_takes_its_new_label(server, browser):
+    """A button pressed from the keyboard keeps the focus and shows what it does now (Pause -> Resume)."""
+    fac = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
+    open_first_console(fac, server, "Friday group", "Week 1")
+    console_url = fac.url
+    fac.click("#plan-panel a:has-text('Edit the plan')")
+    fac.click("button:has-text('Add Empathic listening')")
+    fac.wait_for_selector(".flash:has-text('Empathic listening')")
+    fac.goto(console_url)
+    link = fac.input_value("#join-url")
+    for name in ("Ana", "Ben"):
+        enter_by_link(browser.new_context(viewport=PHONE).new_page(), link, name)
+    fac.wait_for_selector("#waiting .person:has-text('Ben')")
+    fac.click("#admit-all")
+    fac.wait_for_selector("#roster .person:has-text('Ben')")
+    fac.click("#plan-next")
+    fac.click("#pairs-form-random")
+    fac.wait_for_selector("#pairs-start:enabled")
+    fac.focus("#pairs-start")
+    fac.keyboard.press("Enter")
+    fac.wait_for_function("() => document.activeElement && document.activeElement.id === 'pairs-next'")  # data-then
+    fac.focus("#pairs-pause")
+    fac.keyboard.press("Enter")
+    fac.wait_for_selector("#pairs-pause:has-text('Resume')")
+    assert active_id(fac) == "pairs-pause"
+    fac.wait_for_selector(".cp-timer .ca-timer-big:has-text('Paused')")
+    fac.keyboard.press("Enter")
+    fac.wait_for_selector("#pairs-pause:has-text('Pause'):not(:has-text('Resume'))")

@@ -95,7 +95,7 @@ def test_a_form_activity_with_questions_and_audiences(setup):
         ("how_strong_is_it", "scale", "facilitators"), ("what_do_you_need", "short_text", "group"),
         ("notes", "long_text", "private")]
     page = f.client.get(r.location).data.decode()
-    assert "Only you" in page and "Facilitators" in page and "The group" in page and "go-around" in page
+    assert "Only the member" in page and "Facilitators" in page and "The group" in page and "go-around" in page
 
 
 def test_bad_form_questions_and_pacer_pattern_are_explained(setup):
@@ -193,7 +193,7 @@ def test_preview_of_a_library_activity_shows_the_whole_guide(setup):
     pairs = f.client.get(f"/groups/{g.id}/activities/empathic-listening").data.decode()
     assert "Speaker, Listener, Observer" in pairs and "Groups of three" in pairs
     cards = f.client.get(f"/groups/{g.id}/activities/appreciations-round").data.decode()
-    assert "Sentence starters" in cards and "Names shown" in cards
+    assert "Sentence starters" in cards and "The addressee and the group see who wrote each card" in cards
     assert f.client.get(f"/groups/{g.id}/activities/no-such-thing").status_code == 404
 
 

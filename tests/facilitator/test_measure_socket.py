@@ -62,7 +62,7 @@ def test_a_participant_cannot_bring_in_answers_given_before_the_session(room):
     assert ack["ok"] is False
 
 
-def test_the_console_carries_the_safety_procedure_and_the_measure_script(app, make_facilitator, make_group,
+def test_the_console_carries_the_safety_procedure_and_its_script(app, make_facilitator, make_group,
                                                                           make_session):
     from core.crisis import DEFAULT_SAFETY_PROCEDURE, safety_procedure
 
@@ -70,7 +70,7 @@ def test_the_console_carries_the_safety_procedure_and_the_measure_script(app, ma
     group = make_group(f)
     gs = make_session(group, f)
     page = f.client.get(f"/sessions/{gs.id}/console").get_data(as_text=True)
-    assert "console-measure.js" in page and 'id="safety-procedure"' in page
+    assert "console-screen.js" in page and 'id="safety-procedure"' in page
     assert "Ask directly and calmly" in page
     with app.app_context():
         own = db.session.get(GroupSession, gs.id).group

@@ -236,6 +236,7 @@ PLAN_ROUTES = [
     ("post", "/sessions/{s}/plan/items/{i}/remove"),
     ("post", "/sessions/{s}/plan/items/{i}/move"),
     ("post", "/sessions/{s}/plan/items/{i}/minutes"),
+    ("post", "/sessions/{s}/plan/items/{i}/prompt"),
     ("post", "/sessions/{s}/plan/copy"),
     ("post", "/sessions/{s}/plan/templates"),
     ("post", "/sessions/{s}/plan/apply-template"),

@@ -110,3 +110,12 @@ test("viewParts holds an own part sent with a shared part until that part arrive
   assert.equal(parts.mine(MINE(7, { my_status: "passed" })).activity.view.my_status, "passed");
   assert.ok(!parts.waiting());  // a newer own part replaces the one held
 });
+
+test("words reads the page's vocabulary block and breathWord says a phase from it", () => {
+  const given = kit.words({ textContent: '{"breath": {"in": "breathe in", "out": "breathe out"}}' });
+  assert.equal(kit.breathWord("in", given), "Breathe in");
+  assert.equal(kit.breathWord("out", given), "Breathe out");
+  assert.deepEqual(kit.words(null), {});
+  assert.deepEqual(kit.words({ textContent: "not json" }), {});
+  assert.equal(kit.breathWord("hold", {}), "Hold");  // no block: the phase's own name, capitalised
+});

@@ -555,10 +555,10 @@ def test_fuzz_every_form(rooms):
     plan_paths = [f"/sessions/{plan_session.id}/plan/add", f"/sessions/{plan_session.id}/plan/items/1/minutes",
                   f"/sessions/{plan_session.id}/plan/items/1/move", f"/sessions/{plan_session.id}/plan/copy",
                   f"/sessions/{plan_session.id}/plan/templates", f"/sessions/{plan_session.id}/plan/apply-template",
-                  f"/sessions/{plan_session.id}/plan/items/99/remove"]
+                  f"/sessions/{plan_session.id}/plan/items/99/remove", f"/sessions/{plan_session.id}/plan/items/1/prompt"]
 
     @fuzz(FORM_EXAMPLES["plan"])
-    @given(st.sampled_from(plan_paths), _fields(["slug", "minutes", "direction", "source", "name", "template"]))
+    @given(st.sampled_from(plan_paths), _fields(["slug", "minutes", "direction", "source", "name", "template", "prompt", "action"]))
     def one_plan_form(path, fields):
         # ids beyond the database's integers are a known, reported server error (test_huge_ids_...)
         fields = {k: (b"12345" if k in ("source", "template") and _huge_int(v) else v) for k, v in fields.items()}
