@@ -97,15 +97,27 @@ def enter_by_link(page, link: str, name: str):
     return page
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    srv = Server(tmp_path_factory.mktemp("e2e"))
+def _served(tmp: Path):
+    srv = Server(tmp)
     srv.flask("db", "upgrade")
     srv.start()
     yield srv
     srv.stop()
     errors = [line for line in Path(srv.log.name).read_text().splitlines() if "Traceback" in line or " ERROR " in line]
     assert not errors, f"server logged errors: {errors[:5]}"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """One server per test module: its tests share the first facilitator's account."""
+    yield from _served(tmp_path_factory.mktemp("e2e"))
+
+
+@pytest.fixture
+def own_server(tmp_path_factory):
+    """A server for this test alone, for a test that begins with the server's one setup link
+    (open_first_console) in a module of several such tests."""
+    yield from _served(tmp_path_factory.mktemp("e2e"))
 
 
 @pytest.fixture(scope="module")

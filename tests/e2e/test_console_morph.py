@@ -15,7 +15,8 @@ def active_id(page) -> str:
     return page.evaluate("document.activeElement && document.activeElement.id")
 
 
-def test_an_update_keeps_what_the_facilitator_is_doing(server, browser, audit, shots):
+def test_an_update_keeps_what_the_facilitator_is_doing(own_server, browser, audit, shots):
+    server = own_server
     fac = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
     open_first_console(fac, server, "Thursday group", "Week 2")
     console_url = fac.url
@@ -79,8 +80,9 @@ def test_an_update_keeps_what_the_facilitator_is_doing(server, browser, audit, s
     shots(fac, "console-morph-2-round")
 
 
-def test_a_focused_button_takes_its_new_label(server, browser):
+def test_a_focused_button_takes_its_new_label(own_server, browser):
     """A button pressed from the keyboard keeps the focus and shows what it does now (Pause -> Resume)."""
+    server = own_server
     fac = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
     open_first_console(fac, server, "Friday group", "Week 1")
     console_url = fac.url
