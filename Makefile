@@ -27,7 +27,7 @@ ARGS ?=
 # ~400 MiB at ~80 KiB per idle connection (docs/PERFORMANCE.md). Needs `ulimit -n` above it.
 BIND ?= 127.0.0.1:5000
 GUNICORN_ARGS ?=
-# make bench BENCH=fanout BENCH_ARGS="--sizes 12,50"   (fanout | many_groups | scale_out | render_latency | yaml_upload | audit_log | packet_decode; docs/PERFORMANCE.md)
+# make bench BENCH=fanout BENCH_ARGS="--sizes 12,50"   (fanout | many_groups | scale_out | render_latency | yaml_upload | audit_log | packet_decode | console_render; docs/PERFORMANCE.md)
 BENCH ?= fanout
 BENCH_ARGS ?=
 
@@ -45,7 +45,7 @@ help:
 	@echo "                     the addresses, serve on BIND (127.0.0.1:5000; BIND=0.0.0.0:5000 for phones)"
 	@echo "make serve           production: flask doctor, then gunicorn -c gunicorn.conf.py on BIND (default"
 	@echo "                     127.0.0.1:5000), config from the environment (docs/DEPLOY.md)"
-	@echo "make bench           a benchmark: BENCH=fanout|many_groups|scale_out|render_latency|yaml_upload|audit_log|packet_decode BENCH_ARGS=... (docs/PERFORMANCE.md)"
+	@echo "make bench           a benchmark: BENCH=fanout|many_groups|scale_out|render_latency|yaml_upload|audit_log|packet_decode|console_render BENCH_ARGS=... (docs/PERFORMANCE.md)"
 	@echo "make test            full test run: test packages, .venv-dev, pip-audit, services, pytest (SQLite + PostgreSQL)"
 	@echo "                     (make test ARGS=\"-k join\" passes arguments to pytest)"
 	@echo "make test-fast       the edit-test loop (~2-3 min, 2 workers): pytest on SQLite, no browser,"

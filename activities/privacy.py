@@ -55,7 +55,8 @@ WHO_SEES = {
 
 # The same audiences in the third person, for the facilitators' printed guide and console.
 AUDIENCE_WORDS = {"private": "only the member", "facilitators": "facilitators only",
-                  "summary": "facilitators; the room as a summary", "group": "the group (when revealed)"}
+                  "summary": "facilitators, and the room as a summary",
+                  "group": "the group, once a facilitator shares it"}
 
 
 def form_who_sees(field: Mapping[str, Any]) -> str:

@@ -15,6 +15,7 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
+from core import vocabulary as vocab
 from core.attendance import ATTENDED, can_cancel, is_cancelled, session_day
 from core.audit import _cell as safe_cell  # one rule for spreadsheet-safe cells, kept in core/audit.py
 from core.extensions import db
@@ -23,8 +24,7 @@ from core.members import STATUS_WORDS
 from core.models import Group, GroupSession
 
 # How each status reads: a word and a short symbol (never colour alone).
-WORDS = {"present": "present", "late": "late", "left_early": "left early", "absent": "absent",
-         "excused": "excused", "cancelled": "cancelled"}
+WORDS = vocab.ATTENDANCE  # core/vocabulary.py
 SYMBOLS = {"present": "✓", "late": "L", "left_early": "E", "absent": "✗", "excused": "X", "cancelled": "–"}
 ROSTER_ORDER = ("active", "break", "waiting", "left")
 NOT_COUNTED = ("excused", "cancelled")  # neither counts against anyone in the totals

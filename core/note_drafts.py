@@ -16,6 +16,7 @@ from sqlalchemy import select
 from activities import alerts as alert_list
 from activities import instruments
 from core import live, records
+from core import vocabulary as vocab
 from core.clinical_models import MeasureResult
 from core.extensions import db
 from core.member_models import Attendance, Member
@@ -28,8 +29,6 @@ FACTUAL = {"plain": "note", "dap": "data", "birp": "behaviour", "soap": "objecti
 DEBRIEF_SECTIONS = ("helped", "hindered", "plan")
 FEEDBACK = "session-feedback"
 FEEDBACK_MIN = 3  # fewer answers than this are not summarised (they would point at a person)
-STATUS_WORDS = {"present": "present", "late": "arrived late", "left_early": "left early", "absent": "absent",
-                "excused": "excused", "cancelled": "cancelled"}
 ALERT_KINDS = ("distress", "risk", "feedback")
 SHOWN = ("facilitators", "group")
 
@@ -60,16 +59,12 @@ def seats(gs: GroupSession, member_id: int) -> list[Participant]:
 
 
 def _attendance_line(row: Attendance) -> str:
-    line = f"Attendance: {STATUS_WORDS.get(row.status, row.status)}"
+    line = f"Attendance: {vocab.phrase(vocab.ATTENDANCE, row.status)}"
     if row.joined_at is not None:
         line += f", joined {_clock(row.joined_at)}"
     if row.left_at is not None:
         line += f", left {_clock(row.left_at)}"
     return line + "."
-
-
-ROUND_WORDS = {"passed": "passed (their choice)", "skipped": "was not reached", "later": "was not reached",
-               "waiting": "was not reached"}
 
 
 def _participation(runs: list[dict], turns: dict, state: dict, engine_ids: set[str]) -> list[str]:
@@ -81,9 +76,9 @@ def _participation(runs: list[dict], turns: dict, state: dict, engine_ids: set[s
         if run["kind"] == "round":
             statuses = [st for m, st in turns.get((run["title"], run["started_at"]), {}).items() if m in engine_ids]
             if any(st in ("done", "speaking") for st in statuses) or (seconds and "passed" not in statuses):
-                lines.append(f"{run['title']}: took a turn ({_duration(seconds)}).")
+                lines.append(f"{run['title']}: {vocab.STATUSES['done'].phrase} ({_duration(seconds)}).")
             elif statuses:
-                lines.append(f"{run['title']}: {ROUND_WORDS.get(statuses[-1], 'did not take a turn')}.")
+                lines.append(f"{run['title']}: {vocab.phrase(vocab.STATUSES, statuses[-1])}.")
             else:
                 lines.append(f"{run['title']}: did not take part.")
         elif seconds:
@@ -185,7 +180,7 @@ def group_text(gs: GroupSession, runs: list[dict], state: dict) -> str:
         lines.append(f"Duration: {_clock(started)} to {_clock(gs.ended_at)} "
                      f"({_duration(gs.ended_at.timestamp() - started)}).")
     lines.append("Facilitators: " + (", ".join(facilitator_names(gs)) or "none recorded") + ".")
-    counts = [f"{rows.count(s)} {STATUS_WORDS[s]}" for s in STATUS_WORDS if rows.count(s)]
+    counts = [f"{rows.count(s)} {t.phrase}" for s, t in vocab.ATTENDANCE.items() if rows.count(s)]
     guests = db.session.execute(select(Participant.id).where(Participant.session_id == gs.id,
                                                              Participant.member_id.is_(None),
                                                              Participant.admitted_at.is_not(None))).all()

@@ -111,6 +111,7 @@ def _forget_pdfs(*, session_id: int | None = None, group_id: int | None = None) 
 
 def _close_rooms(session_id: int) -> None:
     live.SENT.forget(session_id)
+    live.PACE.forget(session_id)
     for room in live.rooms(session_id).values():
         socketio.emit("status", {"status": "ended"}, to=room)
         socketio.close_room(room)

@@ -1,5 +1,6 @@
-"""The words for the engine's names, in one place: activity kinds, round orders, turn statuses, breath
-phases, form field types, partner exercises, group sizes, card modes and anonymity. The console and
+"""The words for the engine's names, in one place: activity kinds and categories, round orders, turn
+statuses, breath phases, form field types, partner exercises, group sizes, card modes, card statuses,
+anonymity and the statuses of the session record (attendance, who took part). The console and
 display partials read them as the Jinja global ``vocab``; the phones get the ones they need from the
 page (a JSON block, read by static/js/kit.js ``words``); the plan page, the activity form and the
 handouts import them from here. So a label is written once.
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from activities.kinds.cards_records import STATUS_WORDS as CARD_STATUS_WORDS
 from activities.privacy import AUDIENCE_WORDS as AUDIENCES  # noqa: F401  (who sees an answer, third person)
 
 
@@ -28,11 +30,13 @@ class Term(str):
         return term
 
 
-# An activity kind: its short name (a badge, a plan line); its phrase is what the printed guide calls it.
+# An activity kind: its short name (a badge, a plan line), in the group's words rather than the engine's
+# ("Questions", not "Form"; "Breathing and grounding", not "Pacer"); its phrase is what the printed guide
+# calls it.
 KINDS = {
     "round": Term("Round", "Go-around", "one at a time"),
-    "form": Term("Form", "Written answers", "written answers"),
-    "pacer": Term("Pacer", "Breathing and grounding", "breathing or grounding"),
+    "form": Term("Questions", "Written answers", "written answers"),
+    "pacer": Term("Breathing and grounding", "Breathing and grounding", "paced breathing or the senses, in step"),
     "info": Term("Information", "Information", "sections to read"),
     "pairs": Term("Pairs", "Practice in pairs or threes", "practice in pairs or threes"),
     "cards": Term("Cards", "Cards", "cards to one another"),
@@ -61,9 +65,15 @@ ORDERS = {
                          "those who have spoken least go first"),
 }
 
-# Where a member is in a round.
-STATUSES = {"waiting": "waiting", "speaking": "speaking", "done": "done", "passed": "passed", "later": "later",
-            "skipped": "skipped"}
+# An activity's category: the library's headings (plan page), the activity form's choice, the printed guide.
+CATEGORIES = {"frame": "Opening and closing", "skill": "Skill practice", "reflection": "Reflection",
+              "psychoeducation": "Psychoeducation"}
+
+# Where a member is in a round: the console's badge, and its phrase in a note draft's sentence
+# ("Check-in: passed (their choice).").
+STATUSES = {"waiting": Term("waiting", "was not reached"), "speaking": Term("speaking", "took a turn"),
+            "done": Term("done", "took a turn"), "passed": Term("passed", "passed (their choice)"),
+            "later": Term("later", "was not reached"), "skipped": Term("skipped", "was not reached")}
 
 # A breathing pacer's phases, as the pacer says them (the phones and the display capitalise them).
 BREATH = {"in": "breathe in", "hold": "hold", "out": "breathe out", "rest": "rest"}
@@ -73,8 +83,29 @@ FIELDS = {"emotion": "feeling words", "scale": "a scale from 0 to 10", "short_te
           "long_text": "a longer answer", "list": "a list"}
 
 
+# ---- the session record ---------------------------------------------------------------------------
+
+# A member's attendance: the attendance grid's word, and the note draft's ("Attendance: arrived late.").
+ATTENDANCE = {"present": Term("present"), "late": Term("late", "arrived late"), "left_early": Term("left early"),
+              "absent": Term("absent"), "excused": Term("excused"), "cancelled": Term("cancelled")}
+# A person's place in one session, as the session summary lists them.
+PEOPLE = {"admitted": "took part", "waiting": "never admitted", "removed": "removed", "left": "left"}
+
+
+def phrase(table: dict, key: str) -> str:
+    """The in-a-sentence form of ``key`` (an Order's or a Term's ``phrase``; a plain word as it is), or the key."""
+    word = table.get(key)
+    return key if word is None else getattr(word, "phrase", word)
+
+
 def kind(name: str) -> str:
     return KINDS.get(name, name)
+
+
+def for_phones() -> dict:
+    """The words the phones' and the display's scripts word things with (the page's ``sb-words`` block)."""
+    return {"breath": BREATH, "cards_modes": {k: t.phrase for k, t in CARDS_MODES.items()},
+            "card_statuses": CARD_STATUSES, "statement_parts": STATEMENT_PARTS}
 
 
 def install(app) -> None:
@@ -95,6 +126,9 @@ GROUP_SETTINGS = {"pairs": Term("Pairs (one triad if the numbers are odd)", "pai
                   "triads": Term("Triads (pairs where the numbers need it)", "groups of three")}
 CARDS_MODES = {"feedback": Term("Compassionate feedback", "compassionate feedback"),
                "appreciations": Term("Appreciations", "appreciations"), "istatement": Term("I-statements")}
+# A card's way through moderation, to the one who wrote it (their phone, their own record): the cards
+# kind's own table (activities/kinds/cards_records.py), which the phones get from here.
+CARD_STATUSES = CARD_STATUS_WORDS
 
 
 def _anonymity(name: str, phrase: str) -> Term:

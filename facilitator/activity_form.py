@@ -19,8 +19,6 @@ from facilitator.custom_activities import OWN_KINDS, slugify, validate
 from facilitator.forms import plain_text
 
 KIND_NAMES = {k: f"{t} ({t.hint})" for k, t in vocab.KINDS.items()}  # core/vocabulary.py
-CATEGORY_NAMES = [("frame", "Frame (opening and closing)"), ("skill", "Skill practice"),
-                  ("reflection", "Reflection"), ("psychoeducation", "Psychoeducation")]
 ORDER_NAMES = {k: o.label for k, o in vocab.ORDERS.items()}
 FIELD_TYPES = {"emotion": "emotion", "feeling": "emotion", "scale": "scale", "short": "short_text",
                "short text": "short_text", "short_text": "short_text", "long": "long_text", "long text": "long_text",
@@ -39,7 +37,7 @@ def _text(limit: int, label: str, multiline: bool = False, **kw) -> StringField 
 class CustomActivityForm(FlaskForm):
     title = _text(300, "Title")
     kind = SelectField("Kind", choices=[SelectChoice(k, KIND_NAMES[k]) for k in OWN_KINDS])
-    category = SelectField("Category", choices=[SelectChoice(v, label) for v, label in CATEGORY_NAMES])
+    category = SelectField("Category", choices=[SelectChoice(v, label) for v, label in vocab.CATEGORIES.items()])
     summary = _text(160, "Summary")
     purpose = _text(2000, "Purpose", multiline=True)
     intro = _text(2000, "Introduction for participants", multiline=True)

@@ -35,12 +35,10 @@ from facilitator.plan_forms import (
 )
 from facilitator.plans import PlanError
 
-CATEGORY_HEADINGS = {"frame": "Opening and closing", "skill": "Skills", "reflection": "Reflection",
-                     "psychoeducation": "Psychoeducation"}
 # The plan page's words for an activity's settings, from core/vocabulary.py (the in-a-sentence forms).
 WORDS = {"kind": vocab.KINDS, "audience": vocab.AUDIENCES, "order": {k: o.phrase for k, o in vocab.ORDERS.items()},
          "field": vocab.FIELDS, "phase": vocab.BREATH, "anonymity": {k: a.phrase for k, a in vocab.ANONYMITY.items()},
-         "group": {k: g.phrase for k, g in vocab.GROUP_SETTINGS.items()}}
+         "group": {k: g.phrase for k, g in vocab.GROUP_SETTINGS.items()}, "category": vocab.CATEGORIES}
 
 
 # ---- the plan builder ---------------------------------------------------------------------------
@@ -49,7 +47,7 @@ WORDS = {"kind": vocab.KINDS, "audience": vocab.AUDIENCES, "order": {k: o.phrase
 def _library(group: Group) -> list[tuple[str, str, list[tuple[str, object]]]]:
     """(heading id, heading, [(slug, activity)]) in catalogue order, then the group's own."""
     lib = catalogue.library()
-    sections = [(f"cat-{c}", CATEGORY_HEADINGS.get(c, c.title()), [(a.slug, a) for a in lib.by_category(c)])
+    sections = [(f"cat-{c}", vocab.CATEGORIES.get(c, c.title()), [(a.slug, a) for a in lib.by_category(c)])
                 for c in CATEGORIES]
     return [*sections, ("cat-own", "Your group's activities", custom.own_activities(group))]
 

@@ -13,10 +13,9 @@ from sqlalchemy import select
 
 from activities import alerts as alert_list
 from core import live, records
+from core import vocabulary as vocab
 from core.extensions import db
 from core.models import GroupSession, Participant
-
-STATUS_WORDS = {"admitted": "took part", "waiting": "never admitted", "removed": "removed", "left": "left"}
 
 
 def _table(run: dict, names: dict[str, str]) -> dict:
@@ -68,7 +67,7 @@ def session_summary(gs: GroupSession) -> dict:
     for run in runs:
         for member, seconds in run["summary"]["airtime"].items():
             airtime[member] = airtime.get(member, 0.0) + float(seconds)
-    attendance = [{"name": p.display_name, "status": STATUS_WORDS.get(p.status, p.status),
+    attendance = [{"name": p.display_name, "status": vocab.PEOPLE.get(p.status, p.status),
                    "in_room": p.in_room, "airtime": round(airtime.get(p.engine_id, 0.0))}
                   for p in people if p.status != "waiting" or p.admitted_at]
     activities = []

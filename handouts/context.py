@@ -12,16 +12,11 @@ from typing import Any
 from activities import privacy
 from core import vocabulary as vocab
 
-CATEGORY_WORDS = {"frame": "Opening and closing", "skill": "Skill", "reflection": "Reflection",
-                  "psychoeducation": "Psychoeducation"}
-# Kinds, orders, field types, breath phases, exercises, groups, card modes and anonymity: core/vocabulary.py.
+# Categories, kinds, orders, field types, breath phases, exercises, groups, card modes and anonymity: core/vocabulary.py.
 AUDIENCE_WORDS = privacy.AUDIENCE_WORDS  # one source with the phones' "who sees this" lines
 
 
-def phrase(table: dict, key: str) -> str:
-    """The vocabulary's in-a-sentence form of ``key`` (an Order's or a Term's ``phrase``), or the key itself."""
-    word = table.get(key)
-    return key if word is None else getattr(word, "phrase", word)
+phrase = vocab.phrase  # (session_context.py imports it from here)
 
 
 WRITING_LINES = {"short_text": 2, "prompt": 3, "reading": 4}  # ruled lines under each kind of question
@@ -85,11 +80,11 @@ def _form_settings(s: dict) -> dict[str, Any]:
              "(or on the printed worksheet)."]
     if s["go_around"]:
         facts.append("Afterwards, members read their answers aloud in a go-around; passing is always fine.")
-    facts.append("Answers marked \u201conly the member\u201d are never shown to anyone else, not even to you.")
-    facts.append(f"The room display shows a summary only of questions marked \u201c{privacy.AUDIENCE_WORDS['summary']}"
-                 f"\u201d or \u201c{privacy.AUDIENCE_WORDS['group']}\u201d, once at least {privacy.MIN_CONTRIBUTORS} "
-                 "people have answered, and never a bar that stands for one person; \u201cfacilitators only\u201d "
-                 "answers never reach it.")
+    facts.append(f"Answers marked \u201c{AUDIENCE_WORDS['private']}\u201d are never shown to anyone else, not even to you.")
+    facts.append(f"The room display shows a summary only of questions marked \u201c{AUDIENCE_WORDS['summary']}"
+                 f"\u201d or \u201c{AUDIENCE_WORDS['group']}\u201d, once at least {privacy.MIN_CONTRIBUTORS} "
+                 f"people have answered, and never a bar that stands for one person; \u201c{AUDIENCE_WORDS['facilitators']}"
+                 "\u201d answers never reach it.")
     return {"facts": facts, "fields": fields}
 
 
@@ -194,7 +189,7 @@ def guide_data(activity: Any) -> dict[str, Any]:
         at += step.minutes
     return {
         "slug": a.slug, "title": a.title, "summary": a.summary, "kind": phrase(vocab.KINDS, a.kind),
-        "category": CATEGORY_WORDS.get(a.category, a.category), "duration": a.duration,
+        "category": vocab.CATEGORIES.get(a.category, a.category), "duration": a.duration,
         "group_size": people_words(a.group_size.min, a.group_size.max), "materials": list(a.materials),
         "content_note": a.content_note, "purpose": a.purpose, "intro": a.intro, "steps": steps,
         "steps_minutes": at, "prompts": list(a.prompts), "settings": settings_in_words(a),
@@ -234,13 +229,14 @@ def _form_blocks(activity: Any, emotions: list[dict]) -> list[dict[str, Any]]:
             for f in activity.settings.model_dump(mode="json")["fields"]]
 
 
-def _round_blocks(activity: Any) -> list[dict[str, Any]]:
+def _round_blocks(activity: Any, replaced: str | None = None) -> list[dict[str, Any]]:
+    """`replaced`: the file's prompt that this session's own wording replaces; not another question then."""
     s = activity.settings
     blocks = [{"type": "text", "heading": "", "body":
                f"In the round, each person has about {duration_words(s.turn_seconds)}. You can speak, or "
                "simply say \u201cpass\u201d. Notes for yourself can help you decide what to share."},
               question(s.prompt, "box")]
-    others = [p for p in activity.prompts if p != s.prompt]
+    others = [p for p in activity.prompts if p not in (s.prompt, replaced)]
     if others:
         blocks.append({"type": "heading", "text": "Other questions to think about"})
         blocks += _prompt_questions(others)
@@ -321,12 +317,12 @@ def _info_blocks(activity: Any) -> list[dict[str, Any]]:
             *_prompt_questions(list(activity.prompts), n=WRITING_LINES["reading"])]
 
 
-def worksheet_blocks(activity: Any, emotions: list[dict]) -> list[dict[str, Any]]:
+def worksheet_blocks(activity: Any, emotions: list[dict], replaced: str | None = None) -> list[dict[str, Any]]:
     kind = activity.kind
     if kind == "form":
         return _form_blocks(activity, emotions)
     if kind == "round":
-        return _round_blocks(activity)
+        return _round_blocks(activity, replaced)
     if kind == "pacer":
         return _pacer_blocks(activity)
     if kind == "pairs":
@@ -340,11 +336,12 @@ def worksheet_blocks(activity: Any, emotions: list[dict]) -> list[dict[str, Any]
     return _prompt_questions(list(activity.prompts))
 
 
-def worksheet_data(activity: Any, emotions: list[dict]) -> dict[str, Any]:
-    """What a participant may read and write on: the intro, the prompts with room to answer.
+def worksheet_data(activity: Any, emotions: list[dict], replaced: str | None = None) -> dict[str, Any]:
+    """What a participant may read and write on: the intro, the prompts with room to answer. `replaced` is
+    the file's wording that the session's own replaced (plan.worded), left out of the other questions.
 
     Nothing facilitator-only: no purpose, steps, say-lines, safety notes, debrief or hybrid notes."""
-    blocks = worksheet_blocks(activity, emotions)
+    blocks = worksheet_blocks(activity, emotions, replaced)
     return {"slug": activity.slug, "title": activity.title, "intro": activity.intro,
             "content_note": activity.content_note, "blocks": blocks,
             "questions": [b["label"] for b in blocks if b["type"] == "question"]}

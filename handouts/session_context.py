@@ -68,8 +68,11 @@ def packet_context(gs: GroupSession, rows: list[tuple[Any, Any]], edition: str,
     for this session (`item.prompt`) is what its guide and worksheet print."""
     agenda, sections, at = [], [], 0
     for n, (item, activity) in enumerate(rows, 1):
+        replaced = None
         if activity is not None:
-            activity = plan.worded(activity, getattr(item, "prompt", None))
+            own = plan.worded(activity, getattr(item, "prompt", None))
+            if own is not activity:  # the file's wording it replaces is no "other question" on the worksheet
+                replaced, activity = plan.prompt_of(activity), own
         anchor = f"sec-{n}" if activity is not None else None
         agenda.append({"at": clock(at), "minutes": item.minutes, "anchor": anchor,
                        "title": activity.title if activity is not None else "An activity that is no longer available",
@@ -77,7 +80,7 @@ def packet_context(gs: GroupSession, rows: list[tuple[Any, Any]], edition: str,
         at += item.minutes
         if activity is None:
             continue
-        body = guide_data(activity) if edition == "facilitator" else worksheet_data(activity, emotions)
+        body = guide_data(activity) if edition == "facilitator" else worksheet_data(activity, emotions, replaced)
         sections.append({"anchor": anchor, "n": n, "title": activity.title, "minutes": item.minutes,
                          "guide" if edition == "facilitator" else "sheet": body})
     words = EDITIONS[edition]

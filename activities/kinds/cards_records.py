@@ -20,7 +20,9 @@ from activities.kinds.shared_records import (
 )
 
 RELEASED = "released"
-STATUS_WORDS = {"pending": "waiting for the facilitator", "released": "delivered", "returned": "returned to you"}
+# To the writer (their phone, through core/vocabulary.py, and their own record); then in the facilitators' summary.
+STATUS_WORDS = {"pending": "waiting for the facilitator to read it", "released": "delivered",
+                "returned": "returned to you"}
 SUMMARY_WORDS = {"pending": "still waiting", "released": "delivered", "returned": "returned to the writer"}
 
 

@@ -19,11 +19,11 @@ State (``kind: "pairs"``)::
     shown        {"member", "answer"}: the debrief answer on the display, or None
 
 ``audience`` is the group's members when the record was made: an exchange reaches those people only,
-however the groups change afterwards. Present members in no group wait to be placed.
+however the groups change afterwards. Present members in no group wait to be placed. The commands that
+form and change the groups are in activities/kinds/pairs_groups.py.
 """
 from __future__ import annotations
 
-import random
 from typing import Any
 
 from activities import privacy
@@ -37,13 +37,12 @@ from activities.kinds import (
     acting_for,
     dispatch,
     int_arg,
-    is_int,
     join,
     leave,
     member_arg,
     name_of,
+    pairs_groups,
     pairs_records,
-    present_ids,
     require_facilitator,
 )
 from activities.kinds.pairs_rules import (
@@ -51,17 +50,12 @@ from activities.kinds.pairs_rules import (
     FOCUS,
     FORMING,
     LOOP_ROLES,
-    MAX_GROUP,
     MIN_GROUP,
     OBSERVER,
     RUNNING,
-    by_location,
     checklist_items,
-    chunk,
     current,
     group_of,
-    manual,
-    new_group,
     place,
     require_phase,
     role_member,
@@ -91,76 +85,7 @@ def start(settings: PairsSettings, members: dict[str, dict[str, Any]], now: floa
     }
 
 
-# ---- groups -----------------------------------------------------------------------------------
-
-
-def _form_groups(state: State, cmd: Command, now: float) -> None:
-    require_facilitator(cmd)
-    require_phase(state, FORMING, RUNNING)
-    how, present = cmd.args.get("how"), present_ids(state)
-    notes: list[str] = []
-    if how == "manual":
-        groups = manual(state, cmd.args.get("groups"), present)
-    elif how in ("random", "by_location"):
-        seed = cmd.args.get("seed")
-        if not is_int(seed):
-            raise Rejected("Forming groups at random needs a seed.")
-        rng = random.Random(seed)
-        groups, notes = by_location(state, present, rng) if how == "by_location" else (
-            chunk(present, state["group"], rng), [])
-    else:
-        raise Rejected("Choose how to form the groups: random, by location or by hand.")
-    state["groups"] = [new_group(state, members) for members in groups]
-    state["notes"] = notes
-
-
-def _swap(state: State, cmd: Command, now: float) -> None:
-    """Two people in different groups change places (before the rounds start: roles follow seats)."""
-    require_facilitator(cmd)
-    require_phase(state, FORMING)
-    a, b = member_arg(state, cmd), member_arg(state, cmd, "with")
-    first, second = group_of(state, a), group_of(state, b)
-    if first is None or second is None:
-        raise Rejected("Both people need to be in a group to swap.")
-    if first is second:
-        raise Rejected(f"{name_of(state, a)} and {name_of(state, b)} are already in the same group.")
-    first["members"][first["members"].index(a)] = b
-    second["members"][second["members"].index(b)] = a
-
-
-def _pair_with(state: State, cmd: Command, now: float) -> None:
-    """Someone waiting, with every group full: a partner leaves their group of three to make a new pair.
-    The group of three goes on as a pair; the new pair starts the round afresh."""
-    require_facilitator(cmd)
-    require_phase(state, FORMING, RUNNING)
-    member, partner = member_arg(state, cmd), member_arg(state, cmd, "partner")
-    if group_of(state, member) is not None:
-        raise Rejected(f"{name_of(state, member)} is already in a group.")
-    source = group_of(state, partner)
-    if source is None or len(source["members"]) <= MIN_GROUP:
-        raise Rejected(f"{name_of(state, partner)} is not in a group of three.")
-    source["members"].remove(partner)
-    state["groups"].append(new_group(state, [partner, member]))
-
-
-def _move(state: State, cmd: Command, now: float) -> None:
-    require_facilitator(cmd)
-    require_phase(state, FORMING, RUNNING)
-    if not state["groups"]:
-        raise Rejected("Form the groups first.")
-    member = member_arg(state, cmd)
-    target = state["groups"][int_arg(cmd, "to", 0, len(state["groups"]) - 1, "There is no such group.")]
-    source, name = group_of(state, member), name_of(state, member)
-    if source is target:
-        raise Rejected(f"{name} is already in that group.")
-    if len(target["members"]) >= MAX_GROUP:
-        raise Rejected("That group already has three people.")
-    if source is not None and len(source["members"]) <= MIN_GROUP:
-        other = name_of(state, next(m for m in source["members"] if m != member))
-        raise Rejected(f"That would leave {other} on their own: move them too, or form the groups again.")
-    if source is not None:
-        source["members"].remove(member)
-    target["members"].append(member)
+# ---- joining and leaving (forming and changing the groups: activities/kinds/pairs_groups.py) ---
 
 
 def _member_join(state: State, cmd: Command, now: float) -> None:
@@ -326,10 +251,10 @@ def _hide_debrief(state: State, cmd: Command, now: float) -> None:
 
 
 HANDLERS = {
-    "form_groups": _form_groups,
-    "move": _move,
-    "swap": _swap,
-    "pair_with": _pair_with,
+    "form_groups": pairs_groups.form_groups,
+    "move": pairs_groups.move,
+    "swap": pairs_groups.swap,
+    "pair_with": pairs_groups.pair_with,
     "start_round": _start_round,
     "next_round": _next_round,
     "extend": _extend,

@@ -10,37 +10,43 @@ screen readers ("Pass" reads "Pass for Ana"). No style attributes (CSP)."""
 from __future__ import annotations
 
 import json
+from html import escape
 from typing import Any
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
+# data attribute per keyword, in the order they are written (the action first)
 _DATA = (("act", "data-act"), ("command", "data-command"), ("done", "data-done"), ("ask", "data-ask"),
          ("fallback", "data-fallback"), ("then", "data-then"), ("pick", "data-pick"))
 
 
+def _e(value: Any) -> str:
+    """Escaped text (markup already made safe stays as it is); html.escape, several times faster here
+    than markupsafe's escape, which wraps each piece in a Markup."""
+    return value.__html__() if hasattr(value, "__html__") else escape(str(value))
+
+
 def btn(label: str, id: str | None = None, cls: str = "", more: str | None = None, args: dict | None = None,
         disabled: bool = False, submit: bool = False, **data: Any) -> Markup:
-    parts = [f'<button type="{"submit" if submit else "button"}"']
+    parts = ['<button type="submit"' if submit else '<button type="button"']
     if id:
-        parts.append(f' id="{escape(id)}"')
+        parts.append(f' id="{_e(id)}"')
     if cls:
-        parts.append(f' class="{escape(cls)}"')
-    for key, attr in _DATA[:2]:
-        if data.get(key):
-            parts.append(f' {attr}="{escape(data[key])}"')
+        parts.append(f' class="{_e(cls)}"')
     if args:
         parts.append(f' data-args="{escape(json.dumps(args))}"')
-    for key, attr in _DATA[2:]:
-        if data.get(key):
-            parts.append(f' {attr}="{escape(data[key])}"')
+    for key, attr in _DATA:
+        value = data.get(key)
+        if value:
+            parts.append(f' {attr}="{_e(value)}"')
     if disabled:
         parts.append(" disabled")
-    parts.append(f">{escape(label)}")
+    parts.append(f">{_e(label)}")
     if more:
-        parts.append(f'<span class="sr-only"> {escape(more)}</span>')
+        parts.append(f'<span class="sr-only"> {_e(more)}</span>')
     parts.append("</button>")
     return Markup("".join(parts))
 
 
 def marker(text: str, cls: str = "") -> Markup:
-    return Markup(f'<span class="ca-marker {escape(cls)}">{escape(text)}</span>')
+    return Markup(f'<span class="ca-marker {_e(cls)}">{_e(text)}</span>')

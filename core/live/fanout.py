@@ -1,5 +1,7 @@
 """The one broadcaster: after a command commits, each audience gets what changed for it.
 
+- Participants first, then the room display, then the facilitators (whose view carries the console's
+  markup, the costliest to make; core/live/console_pace.py paces it for big sessions).
 - Facilitators and the room display get their whole view (``view``), one message to their room.
 - Participants' views are split (activities/split.py) into the part the room shares and each member's
   personal part. The shared part goes once to the participants' room (``shared``) and a personal part
@@ -26,6 +28,7 @@ from activities.split import NOBODY, split_participants
 from core import views
 from core.extensions import socketio
 from core.live import screens
+from core.live.console_pace import PACE
 from core.models import GroupSession
 
 KEEP_SESSIONS = 512  # sessions whose last-sent parts are remembered (a few KB each)
@@ -105,9 +108,10 @@ def broadcast(session: GroupSession, state: dict, version: int, effects: list[di
     """Send every audience what changed at ``version``. ``after``: the version the command was built
     on (None: not known, e.g. a settings refresh, so everything is sent)."""
     r = rooms(session.id)
-    socketio.emit("view", screens.console(session, state, version), to=r["facilitators"])
+    _participants(session, state, version, after)  # the phones first: the console's markup costs most
     socketio.emit("view", screens.display(session, state, version), to=r["display"])
-    _participants(session, state, version, after)
+    PACE.send(session.id, session.public_id, views.facilitator(session, state, version), r["facilitators"],
+              screens.draw_console, len(state["members"]))
     for effect in effects:
         if effect.get("type") == "alert":
             socketio.emit("alert", views.alert(state, effect), to=r["facilitators"])

@@ -56,9 +56,13 @@ def plan_html(view: dict) -> str:
     return render_template("live/console/plan.html", v=view)
 
 
-def console(session: GroupSession, state: dict, version: int) -> dict:
+def draw_console(view: dict) -> dict:
     """The facilitator view with the markup of the "Now" panel (``html``) and of the plan (``plan_html``)."""
-    view = views.facilitator(session, state, version)
     view["html"] = console_html(view)
     view["plan_html"] = plan_html(view)
     return view
+
+
+def console(session: GroupSession, state: dict, version: int) -> dict:
+    """The facilitator view with its markup, as a console receives it."""
+    return draw_console(views.facilitator(session, state, version))

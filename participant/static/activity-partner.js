@@ -6,6 +6,7 @@
   if (!K) { return; }
   var el = K.el, put = K.put, line = K.line, button = K.button, send = K.send, uid = 0;
   var UNSAVED = "You have changes that aren't saved yet.";
+  var WORDS = window.SBKit.words(document.getElementById("sb-words"));  /* core/vocabulary.py, from the page */
 
   function and(a) { return a.length < 2 ? a.join("") : a.slice(0, -1).join(", ") + " and " + a[a.length - 1]; }
   function q(t) { return "“" + t + "”"; }
@@ -240,8 +241,10 @@
   }
 
   /* ---- cards ------------------------------------------------------------------------------- */
-  var STATUS = { pending: "Waiting for the facilitator to read it", released: "Delivered", returned: "Returned to you" };
-  var PARTS = [["feel", "I feel…"], ["when", "when…"], ["because", "because… (optional)"], ["like", "What I'd like is…"]];
+  function cap(t) { return t.charAt(0).toUpperCase() + t.slice(1); }
+  function statusWord(s) { return cap((WORDS.card_statuses || {})[s] || s); }
+  /* the I-statement's parts, each label trailing off with an ellipsis (before any "(optional)") */
+  var PARTS = (WORDS.statement_parts || []).map(function (p) { return [p[0], p[1].replace(/^(.*?)( \(optional\))?$/, "$1…$2")]; });
 
   function cards(body) {
     var v = null, ist = false, to = null, tpl = 0, seen = {}, name = "pp-c" + (uid += 1), text = null, parts = {};
@@ -371,7 +374,7 @@
       if (!v) { v = view; build(); }
       v = view;
       openIn.checked = v.open;
-      put(openText, "I'm open to receiving " + (v.mode === "appreciations" ? "appreciations" : ist ? "I-statements" : "feedback cards"));
+      put(openText, "I'm open to receiving " + ((WORDS.cards_modes || {})[v.mode] || "cards"));
       var options = v.can_send_to.map(function (m) { return [m.id, m.name]; }).concat([["group", "The whole group"]]);
       if (changed(seen, "who", options)) {
         if (!options.some(function (o) { return o[0] === to; })) { to = null; }
@@ -379,7 +382,7 @@
       }
       if (!v.sent.some(function (c) { return c.status === "pending"; })) { line(sentSt, ""); }
       fill(mine, v.sent, function (li, c) {
-        el("p", "pp-meta", li, (c.to === "group" ? "To the whole group" : "To " + c.to.name) + " · " + (!c.edited ? STATUS[c.status]
+        el("p", "pp-meta", li, (c.to === "group" ? "To the whole group" : "To " + c.to.name) + " · " + (!c.edited ? statusWord(c.status)
           : c.status === "released" ? "Delivered, after the facilitator edited it" : "Edited by the facilitator"));
         if (c.note) { el("p", "pp-note", li, "A note from the facilitator: " + c.note); }
         if (c.edited && c.original) { el("p", "pp-meta", li, "You wrote: " + c.original); }

@@ -57,7 +57,8 @@
     });
     socket.on("snapshot", applySnapshot);
     socket.on("view", function (view) {  // the console and the display: the whole view, every version
-      if (version && view.version > version + 1) { resync(); return; }  // we missed something
+      // we missed something (a console view paced past versions says which one it follows)
+      if (version && view.version > version + 1 && view.follows !== version) { resync(); return; }
       applyView(view);
     });
     socket.on("shared", function (part) { applyPart(parts.shared(part)); });

@@ -4,6 +4,8 @@ import re
 
 import pytest
 
+from tests.e2e.conftest import open_first_console
+
 pytestmark = [pytest.mark.e2e, pytest.mark.server, pytest.mark.timeout(600)]  # gunicorn + Chromium; setup included
 
 PHONE = {"width": 390, "height": 844}
@@ -125,7 +127,11 @@ def test_facilitator_and_two_participants(server, browser, audit, shots):
     shots(fac, "facilitator-3-join-sheet", full_page=False)
 
 
-def test_participant_is_restored_after_closing_the_tab(server, browser, audit):
+def test_participant_is_restored_after_closing_the_tab(own_server, browser, audit):
+    server = own_server  # its own account and group: under xdist the test above may run on another worker
+    first_visit = browser.new_context(viewport=LAPTOP)
+    open_first_console(first_visit.new_page(), server, "Tuesday evening group", "Week 3")
+    first_visit.close()  # the facilitator comes back another day: signs in and finds the group
     fac = browser.new_context(viewport=LAPTOP).new_page()
     fac.goto(server.url + "/login")
     audit(fac, "login")

@@ -135,23 +135,7 @@ def test_an_ended_session_keeps_its_wording(app, setup):
     assert f"Own wording for this session: <q>{WORDING}</q>" in page and "<textarea" not in page
 
 
-@pytest.mark.parametrize("who", ["other_facilitator", "participant", "anonymous"])
-def test_others_cannot_set_the_wording(app, setup, make_facilitator, make_group, join, who):
-    _f, _g, gs, (round_id, _form_id, _pacer_id) = setup
-    if who == "other_facilitator":
-        other = make_facilitator()
-        make_group(other, "Their own group")
-        c = other.client
-    elif who == "participant":
-        c, _p = join(gs)
-    else:
-        c = app.test_client()
-    r = post_prompt(c, gs, round_id, prompt=WORDING)
-    if who == "other_facilitator":
-        assert r.status_code == 404
-    else:
-        assert r.status_code == 302 and "/login" in r.location
-    assert prompts(app, gs) == [None, None, None] and "prompt" not in live_plan(app, gs)[0]
+# (who may set the wording, allowed and refused: PLAN_ROUTES in tests/facilitator/test_plans.py)
 
 
 def test_the_wording_needs_the_csrf_token(app, setup):
@@ -310,6 +294,38 @@ def test_the_packet_prints_the_sessions_wording(app, setup):
     first = text.split("OTHERQUESTIONSTOTHINKABOUT")[0]  # the file's other prompts follow, as ideas
     assert squash(WORDING) in first and squash(ROUND_OWN) not in first
     assert squash("How is your body today?") in text and squash("What are you feeling right now?") not in text
+
+
+def test_the_worksheet_does_not_list_the_replaced_prompt_as_another_question(app, setup):
+    """The session's wording takes the round prompt's place: the file's prompt is not offered again under
+    "Other questions to think about"; the file's other prompts still are. Without a wording it is the box."""
+    f, _g, gs, (round_id, _form_id, _pacer_id) = setup
+    with app.app_context():
+        others = [p for p in catalogue.library().get("go-around").prompts if p != ROUND_OWN]
+    post_prompt(f.client, gs, round_id, prompt=WORDING)
+    sheet = f.client.get(f"/sessions/{gs.id}/handouts/packet?edition=participant").data.decode()
+    assert WORDING in sheet and ROUND_OWN not in sheet
+    assert "Other questions to think about" in sheet and all(p in sheet for p in others)
+    text = squash(pdf_text(f.client.get(f"/sessions/{gs.id}/handouts/packet.pdf?edition=participant").data))
+    assert squash(WORDING) in text and squash(ROUND_OWN) not in text and squash(others[0]) in text
+
+    post_prompt(f.client, gs, round_id, action="clear")
+    sheet = f.client.get(f"/sessions/{gs.id}/handouts/packet?edition=participant").data.decode()
+    assert sheet.count(ROUND_OWN) == 1 and WORDING not in sheet  # the file's prompt, once, as the round's own
+
+
+def test_the_consoles_plan_list_shows_the_sessions_wording_before_the_item_starts(app, live_room):
+    f, gs, fac = live_room["f"], live_room["gs"], live_room["fac"]
+    post_prompt(f.client, gs, live_room["ids"][0], prompt=WORDING)
+    shown = f"Own wording for this session: <q>{WORDING}</q>"
+    page = f.client.get(f"/sessions/{gs.id}/console").data.decode()
+    plan_list = page[page.find('id="plan-items"'):]
+    assert shown in plan_list[:plan_list.find("</ol>")]
+    assert page.count("Own wording for this session") == 1  # only the worded item, not the form or pacer
+    view = last_view(fac)
+    assert view["activity"] is None and shown in view["plan_html"]
+    post_prompt(f.client, gs, live_room["ids"][0], action="clear")
+    assert "Own wording for this session" not in last_view(fac)["plan_html"]
 
 
 # ---- erasure ---------------------------------------------------------------------------------------

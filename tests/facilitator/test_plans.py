@@ -50,7 +50,7 @@ def test_add_uses_the_suggested_minutes_and_reaches_the_live_session(app, setup)
 def test_plan_page_shows_library_by_category_and_kind_empty_states(setup):
     f, _g, gs = setup
     page = f.client.get(f"/sessions/{gs.id}/plan").data.decode()
-    headings = ["Opening and closing", "Skills", "Reflection", "Psychoeducation", "Your group&#39;s activities"]
+    headings = ["Opening and closing", "Skill practice", "Reflection", "Psychoeducation", "Your group&#39;s activities"]
     positions = [page.index(f">{h}</h3>") for h in headings]
     assert positions == sorted(positions)
     assert "Nothing in this plan yet" in page and "has no activities of its own yet" in page
@@ -271,7 +271,7 @@ def test_plan_route_access_matrix(app, setup, make_facilitator, make_group, join
     else:
         c = app.test_client()
     data = {"slug": "check-out", "direction": "down", "minutes": "5", "source": gs.id, "name": "New",
-            "template": template_id, "title": "Mine"}
+            "template": template_id, "title": "Mine", "prompt": "Worded by someone outside the group"}
     url = route.format(g=g.id, s=gs.id, i=item)
     r = c.get(url) if method == "get" else c.post(url, data=data)
     if who in ("owner", "co_facilitator"):
@@ -283,6 +283,7 @@ def test_plan_route_access_matrix(app, setup, make_facilitator, make_group, join
         assert r.status_code == 302 and "/login" in r.location
     assert rows(app, gs) == [("check-in", 15, 0)]
     assert db.session.query(PlanTemplate).count() == 1 and db.session.query(PlanItem).count() == 1
+    assert db.session.get(PlanItem, item).prompt is None and "prompt" not in live_plan(app, gs)[0]
 
 
 def test_adding_keeps_the_place_in_the_library(app, setup):
