@@ -33,6 +33,12 @@ start=$SECONDS
 echo "venv: creating $VENV from $LOCK with $("$PYTHON" --version 2>&1) (about a minute on a fresh clone)"
 rm -rf "$VENV"
 "$PYTHON" -m venv "$VENV"
+# The lock's own pip first (hash-checked, alone): the pip a new venv starts with (23.2 with Debian's
+# Python 3.11) resolves an extra such as weasyprint's fonttools[woff] to the newest release instead of
+# the locked one, so the hash check fails on a fresh clone whenever that package has a newer release.
+awk '/^pip==/ { on = 1 } on { print } on && !/\\$/ { exit }' "$LOCK" >".run/$(basename "$VENV")-pip.txt"
+"$VENV/bin/python" -m pip install --quiet --no-input --disable-pip-version-check --require-hashes --no-deps \
+  -r ".run/$(basename "$VENV")-pip.txt" 2>&1 | { grep -v -e 'is ignored: it is neither a file nor a directory' || true; }
 # --require-hashes: every file pip downloads must match a hash in the lock, or the install stops.
 # The grep drops pip's one-line warning per package that a machine-wide local extra index
 # (pip.conf) does not carry: ~100 lines of noise on a fresh install.
