@@ -16,6 +16,8 @@ Pure: no Flask, no database (the parts are JSON data; ``compose`` is what the ph
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from collections.abc import Mapping
 from typing import Any
@@ -76,8 +78,23 @@ def split_participants(full: Mapping[str, Mapping[str, Any]]) -> tuple[dict, dic
     kind = activity["view"].get("kind")
     view_shared, view_mine = split({m: full[m]["activity"]["view"] for m in members},
                                    PERSONAL.get(kind, frozenset()))
-    shared["activity"] = {"item": activity["item"], "view": view_shared}
+    shared["activity"] = {"item": activity["item"], "item_key": item_key(activity["item"]), "view": view_shared}
     return shared, {m: {"frame": frame_mine[m], "activity": view_mine[m]} for m in members}
+
+
+def item_key(item: Mapping[str, Any]) -> str:
+    """A short digest of an activity's item (its title, intro, prompts, settings): what the room's part
+    carries in its place once every phone in the room has the item (core/live/fanout.py)."""
+    text = json.dumps(item, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
+    return hashlib.blake2b(text.encode(), digest_size=9).hexdigest()
+
+
+def without_item(shared: Mapping[str, Any]) -> dict:
+    """The room's part with the activity's item left out (its ``item_key`` says which item it is)."""
+    activity = shared.get("activity")
+    if not activity or "item" not in activity:
+        return dict(shared)
+    return {**shared, "activity": {key: value for key, value in activity.items() if key != "item"}}
 
 
 def compose(shared: Mapping[str, Any], mine: Mapping[str, Any] | None) -> dict:
@@ -89,5 +106,5 @@ def compose(shared: Mapping[str, Any], mine: Mapping[str, Any] | None) -> dict:
     view["frame"] = {**(shared.get("frame") or {}), **(mine.get("frame") or {})}
     activity = shared.get("activity")
     view["activity"] = None if activity is None else {
-        "item": activity["item"], "view": {**activity["view"], **(mine.get("activity") or {})}}
+        "item": activity.get("item"), "view": {**activity["view"], **(mine.get("activity") or {})}}
     return view

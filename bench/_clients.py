@@ -20,6 +20,10 @@ from bench._common import USER_AGENT
 # A worker process holds many AsyncClients. Protocol over a duplex Pipe, parent -> worker:
 #   ("connect",)                      connect every client (bounded concurrency); answers ("connected", times)
 #   ("drive", seconds, interval)      sessions whose facilitator lives here issue commands (many_groups)
+#   ("answer", rate, count, args, t0) `count` of this worker's participants send the activity command
+#                                     `args` (e.g. a check-in's answers), `rate` per second from time
+#                                     t0, each without waiting for the one before; answers ("answered",
+#                                     [{"version", "t", "ack"}])
 #   ("stop",)                         answers ("results", {...}) and exits
 # worker -> parent, unprompted: ("got", group, version) once all of this worker's participants of
 # `group` received `version` (fan-out pacing).
@@ -116,6 +120,7 @@ class _Worker:
                 self.expected[s["group"]] += 1
         self.sizes: list[int] = []
         self.mine: dict[int, int] = defaultdict(int)  # version -> personal parts ("mine") received
+        self.bytes: dict[int, int] = defaultdict(int)  # version -> bytes of the parts received (JSON)
         self.emits: list[dict] = []
         self.errors: list[str] = []
 
@@ -139,9 +144,12 @@ class _Worker:
             elif msg[0] == "drive":
                 await self.drive(msg[1], msg[2])
                 self.pipe.send(("driven", len(self.emits)))
+            elif msg[0] == "answer":
+                self.pipe.send(("answered", await self.answer(*msg[1:])))
             elif msg[0] == "stop":
                 with contextlib.suppress(OSError):
                     self.pipe.send(("results", {"recv": dict(self.recv), "emits": self.emits, "sizes": self.sizes[:2000], "mine": dict(self.mine),
+                                                "bytes": dict(self.bytes),
                                                 "errors": self.errors[:5]}))
                 with contextlib.suppress(ValueError, OSError):
                     loop.remove_reader(self.pipe.fileno())
@@ -160,8 +168,10 @@ class _Worker:
             return
         key = (spec["group"], v)
         self.recv[key].append(t)
+        size = len(json.dumps(data, separators=(",", ":")))
+        self.bytes[v] += size
         if len(self.sizes) < 2000:
-            self.sizes.append(len(json.dumps(data, separators=(",", ":"))))
+            self.sizes.append(size)
         if self.opts.get("report_got") and len(self.recv[key]) == self.expected[spec["group"]]:
             self.pipe.send(("got", spec["group"], v))
 
@@ -191,6 +201,7 @@ class _Worker:
         async def _mine(data):
             if isinstance(data, dict) and isinstance(data.get("version"), int):
                 self.mine[data["version"]] += 1
+                self.bytes[data["version"]] += len(json.dumps(data, separators=(",", ":")))
 
         async with sem:
             t0 = time.time()
@@ -228,6 +239,28 @@ class _Worker:
             self.emits.append({"group": group, "version": ack["version"], "t": t0, "ack": t1 - t0, "who": who,
                                "kind": kind})
         return ack
+
+    async def answer(self, rate: float, count: int, args: dict, t0: float) -> list[dict]:
+        """`count` participants here each send one activity command, `rate` per second from t0."""
+        people = [self.clients[s["key"]] for s in self.specs if s["role"] == "participant" and s["key"] in self.clients]
+        sent: list[dict] = []
+
+        async def one(k: int, client) -> None:
+            await asyncio.sleep(max(0.0, t0 + k / rate - time.time()))
+            t = time.time()
+            try:
+                ack = await client.call("command", {"type": "activity", "key": f"a{self.wid}x{k}x{int(t * 1e6)}", **args},
+                                        timeout=30)
+            except Exception as exc:  # noqa: BLE001  (counted and reported)
+                self.errors.append(f"answer: {exc!r}")
+                return
+            if isinstance(ack, dict) and ack.get("ok"):
+                sent.append({"version": ack["version"], "t": t, "ack": time.time() - t})
+            else:
+                self.errors.append(f"answer refused: {ack!r}"[:200])
+
+        await asyncio.gather(*(one(k, client) for k, client in enumerate(people[:count])))
+        return sent
 
     async def drive(self, seconds: float, interval: float) -> None:
         """Every session whose facilitator is here runs a go-around: the facilitator moves it on

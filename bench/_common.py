@@ -339,9 +339,9 @@ def start_app(port: int, env: dict, logdir: Path, name: str = "app") -> Proc:
 
 
 def seed(db_url: str, instance: Path, sessions: int, per_session: int, title: str = "Bench",
-         own_facilitators: bool = False) -> dict:
+         own_facilitators: bool = False, slugs: tuple[str, ...] = ("go-around",)) -> dict:
     """`sessions` sessions (auto-admit) with `per_session` participants each, joined through
-    roster.join (the code behind the agreements page), and a go-around in each plan. One facilitator
+    roster.join (the code behind the agreements page), and a plan of `slugs` (a go-around) in each. One facilitator
     and group for all, or with `own_facilitators` one facilitator (bench-f<i>@example.org) and group
     per session: the app caps a facilitator's connections and events across all their sessions.
 
@@ -356,6 +356,7 @@ from facilitator import plans, sessions as ops
 from facilitator.accounts import create_account
 n_sessions, per, title, email, password, own, first = (int(sys.argv[1]), int(sys.argv[2]), sys.argv[3],
                                                        sys.argv[4], sys.argv[5], sys.argv[6] == "1", int(sys.argv[7]))
+slugs = sys.argv[8].split(",")
 app = create_app({"ASYNC_MODE": "threading", "REDIS_URL": None})
 logging.getLogger().setLevel(logging.WARNING)
 out = {"sessions": []}
@@ -372,7 +373,8 @@ with app.app_context():
             f = account(address)
             group = ops.create_group(f, f"{title} {i + 1}" if own else title, "", "", 30)
         gs = ops.create_session(group, f"{title} {i + 1}", None, "", True, f)
-        plans.add(gs, "go-around", 20)
+        for slug in slugs:
+            plans.add(gs, slug, 20)
         people = []
         for k in range(per):
             p, secret = roster.join(gs, f"P{k + 1}")
@@ -386,7 +388,7 @@ print("SEED" + json.dumps(out))
     chunks = [(0, sessions)] if not own_facilitators or sessions < 4 else \
         [(0, sessions // 2), (sessions // 2, sessions - sessions // 2)]
     running = [subprocess.Popen([sys.executable, "-c", script, str(n), str(per_session), title, EMAIL, PASSWORD,
-                                 "1" if own_facilitators else "0", str(first)],
+                                 "1" if own_facilitators else "0", str(first), ",".join(slugs)],
                                 cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                for first, n in chunks]
     out: dict = {"sessions": []}

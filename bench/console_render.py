@@ -8,7 +8,9 @@ formed listening pairs, feedback cards), with N members (a third of them in the 
 as JSON, which is what each command cost the server before the panel was drawn here (the page drew
 it). Prints p50 / p95 in ms, the markup's size, and the ratio of the render's p50 to the baseline's.
 Every broadcast renders the panel once (one message to the facilitators' room), so this is added to
-each command's CPU, not multiplied by the audience.
+each command's CPU, not multiplied by the audience. "again": the same view drawn when the console
+already has its rows (core/live/console_rows.py), i.e. the cost of the next view when a member's
+answer changed one row (that row's drawing aside) and its size.
 """
 from __future__ import annotations
 
@@ -88,25 +90,36 @@ def main() -> int:
     from activities import engine, plan
     from activities.library import load_library
     from core import catalogue, create_app
-    from core.live import screens
+    from core.live import console_rows, screens
 
     folder = tempfile.mkdtemp()
     app = create_app({"DATABASE_URL": f"sqlite:///{Path(folder) / 'b.db'}", "ASYNC_MODE": "threading",
                       "INSTANCE_DIR": folder, "TESTING": True})
     library = load_library()
-    print(f"{'N':>4}  {'kind':6} {'json p50':>9} {'render p50':>11} {'render p95':>11} {'KiB':>6} {'ratio':>6}")
+    print(f"{'N':>4}  {'kind':6} {'json p50':>9} {'render p50':>11} {'render p95':>11} {'KiB':>6} {'ratio':>6} "
+          f"{'again p50':>10} {'again KiB':>10}")
     with app.test_request_context():
         emotions = catalogue.emotions()
         for n in (int(x) for x in args.sizes.split(",")):
             for kind, (act, state) in states(library, n).items():
                 view = {"activity": {"item": plan.brief(act, emotions), "view": engine.facilitator_view(state)}}
                 base = timed(lambda v=view: json.dumps(v, separators=(",", ":")), args.repeat)
-                html = screens.console_html(view) or ""
-                render = timed(lambda v=view: screens.console_html(v), args.repeat)
+                def draw(v, known=frozenset()):
+                    rows = console_rows.Rows(known)
+                    html = screens.console_html(v, rows) or ""
+                    return rows, len(html) + sum(len(r) for r in rows.new.values())
+
+                rows, size = draw(view)  # every row drawn: what a console gets when it joins
+                known = frozenset(rows.used)
+                render = timed(lambda v=view: draw(v), args.repeat)
+                # the next view when one member's row changed, or none: only the panel and the changed rows
+                redraw = timed(lambda v=view, k=known: draw(v, k), args.repeat)
+                again_size = draw(view, known)[1]
                 p50 = statistics.median(render)
                 p95 = sorted(render)[int(0.95 * (len(render) - 1))]
                 b50 = statistics.median(base)
-                print(f"{n:>4}  {kind:6} {b50:9.2f} {p50:11.2f} {p95:11.2f} {len(html) / 1024:6.0f} {p50 / b50:6.1f}")
+                print(f"{n:>4}  {kind:6} {b50:9.2f} {p50:11.2f} {p95:11.2f} {size / 1024:6.0f} {p50 / b50:6.1f} "
+                      f"{statistics.median(redraw):10.2f} {again_size / 1024:10.0f}")
     return 0
 
 

@@ -25,15 +25,34 @@ class Parts:
 
     def __init__(self) -> None:
         self.shared = self.mine = self.pending = None
+        self.item: tuple[str, dict] | None = None  # (item_key, item): the activity's item, sent once
+        self.stale = False  # a shared part named an item never received (the phone would resync)
+
+    def _with_item(self, shared: dict) -> dict | None:
+        activity = shared.get("activity")
+        if not activity:
+            return shared
+        if "item" in activity:
+            self.item = (activity.get("item_key"), activity["item"])
+            return shared
+        if self.item is None or self.item[0] != activity.get("item_key"):
+            return None
+        return {**shared, "activity": {**activity, "item": self.item[1]}}
 
     def feed(self, got: list) -> list[dict]:
         drawn = []
         for e in got:
             payload = e["args"][0] if e.get("args") else None
             if e["name"] == "snapshot" and isinstance(payload, dict) and "shared" in payload:
-                self.shared, self.mine, self.pending = payload["shared"], payload["mine"], None
+                self.shared, self.mine, self.pending = self._with_item(payload["shared"]), payload["mine"], None
+                self.stale = self.shared is None
             elif e["name"] == "shared" and self._newer(payload, self.shared):
-                self.shared = payload
+                full = self._with_item(payload)
+                if full is None:
+                    self.stale = True
+                    continue
+                self.shared, self.stale = full, False
+                payload = full
                 if self.pending is not None and payload["version"] >= self.pending["version"]:
                     self.mine, self.pending = self.pending, None
                 drawn.append(self.view())

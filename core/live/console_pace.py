@@ -14,7 +14,9 @@ about a fifth of the process.
 A view sent after skipped versions says which version it follows (``follows``: the one this process
 sent before it), so the page knows it missed nothing (static/js/live.js). What waits is the latest
 facilitator view (which holds members' words) for at most ``MAX_GAP_S``; nothing else is kept but
-the cost and the time of the last drawing. An erasure is a command: its view replaces a waiting one.
+the cost and the time of the last drawing, and the keys (digests) of its rows, so that the next view
+sends only the rows that changed (core/live/console_rows.py). An erasure is a command: its view
+replaces a waiting one.
 """
 from __future__ import annotations
 
@@ -41,6 +43,7 @@ class Pace:
     version: int | None = None  # the version of that view
     waiting: tuple | None = None  # (view, room): the latest view not yet drawn
     scheduled: bool = False  # a task will draw it
+    rows: frozenset[str] = frozenset()  # the keys of that view's rows (core/live/console_rows.py)
 
 
 class ConsolePace:
@@ -51,24 +54,20 @@ class ConsolePace:
     def send(self, session_id: int, public_id: str, view: dict, room: str, draw, members: int) -> None:
         """Send the console ``view`` (``draw(view)`` adds its markup) to ``room``, now or paced (a
         session of ``members`` people)."""
-        if members < MIN_MEMBERS:
-            with self._lock:
-                self._paces.pop(session_id, None)  # a task still waiting finds nothing to send
-            self._draw_and_send(Pace(public_id), view, room, draw)
-            return
         with self._lock:
             pace = self._paces.get(session_id)
             if pace is None or pace.public_id != public_id:
                 pace = self._paces[session_id] = Pace(public_id)
                 while len(self._paces) > KEEP_SESSIONS:
                     self._paces.pop(next(iter(self._paces)))
-            delay = self._delay(pace)
-            if pace.scheduled or delay > 0:
+            if members < MIN_MEMBERS:
+                pace.waiting = None  # never paced: a task still waiting finds nothing to send
+            elif pace.scheduled or self._delay(pace) > 0:
                 pace.waiting = (view, room, draw)
                 if not pace.scheduled:
                     pace.scheduled = True
                     app = current_app._get_current_object()
-                    socketio.start_background_task(self._later, app, session_id, delay)
+                    socketio.start_background_task(self._later, app, session_id, self._delay(pace))
                 return
         self._draw_and_send(pace, view, room, draw)
 
@@ -87,11 +86,14 @@ class ConsolePace:
 
     def _draw_and_send(self, pace: Pace, view: dict, room: str, draw) -> None:
         started = time.monotonic()
-        draw(view)
+        with self._lock:
+            known = pace.rows
+        used = draw(view, known)
         view["server_time"] = time.time()  # the page sets its clock by it: the time it is sent
         with self._lock:
             view["follows"] = pace.version
             pace.cost, pace.sent_at, pace.version = time.monotonic() - started, time.monotonic(), view["version"]
+            pace.rows = used
         socketio.emit("view", view, to=room)
 
     def _later(self, app, session_id: int, delay: float) -> None:

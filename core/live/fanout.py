@@ -15,6 +15,11 @@ wrong, and the database's state stays the truth. What is remembered is a digest 
 the part: no member's words stay in memory after a broadcast (nor after an erasure or the purge). A
 ``mine`` sent with a ``shared`` of the same version says so (``with_shared``), and goes first, so a
 phone draws both together.
+
+The activity's item (title, intro, prompts, settings: most of a shared part's bytes, and the same for
+the whole activity) goes with the first shared part of an activity, and after that the shared part
+carries only its ``item_key`` (static/js/kit.js ``viewParts`` keeps the item; a phone that does not
+hold that key asks for the whole view). Snapshots and ``sync`` answers always carry the item.
 """
 from __future__ import annotations
 
@@ -24,7 +29,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from activities.split import NOBODY, split_participants
+from activities.split import NOBODY, split_participants, without_item
 from core import views
 from core.extensions import socketio
 from core.live import screens
@@ -58,6 +63,7 @@ class Sent:
     public_id: str
     version: int
     shared: str
+    item: str = ""  # the item_key of the activity the room has the item of
     mine: dict[str, str] = field(default_factory=dict)
 
 
@@ -125,11 +131,14 @@ def _participants(session: GroupSession, state: dict, version: int, after: int |
         before = None
     shared_digest = _digest({k: v for k, v in shared.items() if k not in ("version", "server_time")})
     send_shared = before is None or before.shared != shared_digest
-    sent = Sent(session.public_id, version, shared_digest)
+    item = (shared.get("activity") or {}).get("item_key", "")
+    sent = Sent(session.public_id, version, shared_digest, item)
     for member, part in mine.items():
         sent.mine[member] = digest = _digest(part)
         if before is None or before.mine.get(member) != digest:
             socketio.emit("mine", {"version": version, **part, "with_shared": send_shared}, to=member_room(member))
     if send_shared:
+        if item and before is not None and before.item == item:  # the room has this activity's item
+            shared = without_item(shared)
         socketio.emit("shared", shared, to=rooms(session.id)["participants"])
     SENT.put(session.id, sent)

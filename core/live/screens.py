@@ -15,7 +15,7 @@ from jinja2 import Undefined
 
 from activities import privacy
 from core import views
-from core.live import console_pairs, controls
+from core.live import console_pairs, console_rows, controls
 from core.models import GroupSession
 
 # The kinds whose console controls are drawn here (every kind the engine has; a test holds it to that).
@@ -42,13 +42,15 @@ def display(session: GroupSession, state: dict, version: int) -> dict:
     return view
 
 
-def console_html(view: dict) -> str | None:
-    """The console's "Now" panel for this facilitator view (None: no activity)."""
+def console_html(view: dict, rows: console_rows.Rows | None = None) -> str | None:
+    """The console's "Now" panel for this facilitator view (None: no activity). With ``rows``, its long
+    lists' rows are slots and their markup is in ``rows.new`` (core/live/console_rows.py); without,
+    every row is drawn in its place."""
     activity = view.get("activity")
     if activity is None or activity["view"].get("kind") not in CONSOLE_KINDS:
         return None
     return render_template("live/console/activity.html", v=view, together=console_pairs.together,
-                           min_contributors=privacy.MIN_CONTRIBUTORS)
+                           min_contributors=privacy.MIN_CONTRIBUTORS, rows=rows or console_rows.Rows(None))
 
 
 def plan_html(view: dict) -> str:
@@ -56,13 +58,18 @@ def plan_html(view: dict) -> str:
     return render_template("live/console/plan.html", v=view)
 
 
-def draw_console(view: dict) -> dict:
-    """The facilitator view with the markup of the "Now" panel (``html``) and of the plan (``plan_html``)."""
-    view["html"] = console_html(view)
+def draw_console(view: dict, known: frozenset[str] = frozenset()) -> frozenset[str]:
+    """Adds to the facilitator view the markup of the "Now" panel (``html``), the rows it names that are
+    not in ``known`` (``rows``) and the plan's markup (``plan_html``); returns the keys of its rows."""
+    rows = console_rows.Rows(known)
+    view["html"] = console_html(view, rows)
+    view["rows"] = rows.new
     view["plan_html"] = plan_html(view)
-    return view
+    return frozenset(rows.used)
 
 
 def console(session: GroupSession, state: dict, version: int) -> dict:
-    """The facilitator view with its markup, as a console receives it."""
-    return draw_console(views.facilitator(session, state, version))
+    """The facilitator view with its markup and every row, as a console receives it when it (re)joins."""
+    view = views.facilitator(session, state, version)
+    draw_console(view)
+    return view

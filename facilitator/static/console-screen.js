@@ -258,6 +258,26 @@
     });
   }
 
+  /* The "Now" panel's markup with its rows in their slots (core/live/console_rows.py): each slot's row
+     from the view's rows, or from the rows of the view drawn before; null when one is missing. */
+  var rows = {};
+  function withRows(v) {
+    if (!v.html || v.html.indexOf("data-row=") < 0) { rows = {}; return v.html || ""; }
+    var t = document.createElement("template"), given = v.rows || {}, kept = {}, missing = false;
+    t.innerHTML = v.html;
+    t.content.querySelectorAll("template[data-row]").forEach(function (slot) {
+      var key = slot.getAttribute("data-row"), markup = given[key] != null ? given[key] : rows[key];
+      if (markup == null) { missing = true; return; }
+      kept[key] = markup;
+      var row = document.createElement("template");
+      row.innerHTML = markup;
+      slot.replaceWith(row.content);
+    });
+    if (missing) { return null; }
+    rows = kept;
+    return t.innerHTML;
+  }
+
   /* Draws the plan and the "Now" panel for this facilitator view. */
   function draw(v, connection) {
     if (!body) {
@@ -270,6 +290,8 @@
       window.setInterval(tick, 1000);
     }
     live = connection;
+    var html = withRows(v);
+    if (html === null) { live.resync(); return; }  // a row this page does not have: ask for all of them
     view = v;
     if (typeof v.server_time === "number") { offset = v.server_time - Date.now() / 1000; }
     var run_ = v.plan ? v.plan.current + "@" + v.plan.item_started_at : null;
@@ -278,7 +300,7 @@
     $("plan-empty").hidden = !!(v.plan && v.plan.items.length);
     window.Idiomorph.morph($("plan-body"), v.plan_html || "", MORPH);
     $("activity-panel").hidden = !v.html;
-    window.Idiomorph.morph($("activity-body"), v.html || "", MORPH);
+    window.Idiomorph.morph($("activity-body"), html, MORPH);
     finish();
     waiting();
     moveFocus();

@@ -76,16 +76,28 @@
 
   /* What a phone holds of its parts. Each method takes a part and returns the whole view to draw, or
      null when there is nothing new to draw: an older part arriving late, or a "mine" sent together with
-     a shared part (with_shared) that has not arrived yet, held until it does (waiting() says so). */
+     a shared part (with_shared) that has not arrived yet, held until it does (waiting() says so).
+     The activity's item (its title, intro and prompts) comes once per activity: a shared part whose
+     activity has only the "item_key" reuses the item held under that key; one this phone never got
+     makes it stale() (the page then asks for the whole view again). */
   function viewParts() {
-    var shared = null, mine = null, pending = null;
+    var shared = null, mine = null, pending = null, item = null, stale = false;
     function newer(part, held) { return part && typeof part.version === "number" && (!held || part.version >= held.version); }
     function whole() { return shared ? composeView(shared, mine) : null; }
+    function withItem(s) {  // the shared part with its item: the one it carries (kept), or the one held
+      var a = s && s.activity;
+      if (!a) { return s; }
+      if (a.item) { item = { key: a.item_key, item: a.item }; return s; }
+      if (!item || item.key !== a.item_key) { return null; }
+      return Object.assign({}, s, { activity: Object.assign({}, a, { item: item.item }) });
+    }
     return {
-      reset: function (s, m) { shared = s; mine = m; pending = null; return whole(); },
+      reset: function (s, m) { shared = withItem(s); mine = m; pending = null; stale = !shared; return whole(); },
       shared: function (s) {
         if (!newer(s, shared)) { return null; }
-        shared = s;
+        var full = withItem(s);
+        if (!full) { stale = true; return null; }
+        shared = full; stale = false;
         if (pending && s.version >= pending.version) { mine = pending; pending = null; }
         return whole();
       },
@@ -97,6 +109,7 @@
         return whole();
       },
       waiting: function () { return pending !== null; },
+      stale: function () { return stale; },
     };
   }
 

@@ -29,6 +29,7 @@
 
     function applyPart(view) {
       if (view) { applyView(view); return; }
+      if (parts.stale()) { resync(); return; }  // the room moved to an activity this phone has not got
       if (parts.waiting()) {  // its own part came ahead of the room's part: resync if that never arrives
         setTimeout(function () { if (parts.waiting()) { resync(); } }, 2000);
       }

@@ -21,12 +21,14 @@ def sent(monkeypatch):
     return out
 
 
-def drawer(seconds: float, drawn: list[int]):
-    def draw(view: dict) -> dict:
+def drawer(seconds: float, drawn: list[int], known: list | None = None):
+    def draw(view: dict, rows: frozenset[str]) -> frozenset[str]:
         time.sleep(seconds)
         drawn.append(view["version"])
+        if known is not None:
+            known.append(rows)
         view["html"] = f"<p>{view['version']}</p>"
-        return view
+        return frozenset({f"row{view['version']}"})
     return draw
 
 
@@ -99,3 +101,16 @@ def test_a_new_session_with_an_old_row_id_starts_unpaced(app, sent):
         pace.send(7, "old", {"version": 9}, "s7:fac", drawer(console_pace.SLOW_S * 1.5, drawn), BIG)
         pace.send(7, "new", {"version": 1}, "s7:fac", drawer(0, drawn), BIG)
     assert [(v["version"], v["follows"]) for v, _ in sent] == [(9, None), (1, None)]
+
+
+def test_each_drawing_is_told_the_rows_of_the_view_sent_before(app, sent):
+    """The console has the rows of the last view it was sent; the next drawing sends only the others
+    (core/live/console_rows.py). Forgetting the session forgets them."""
+    pace, drawn, known = ConsolePace(), [], []
+    with app.app_context():
+        for version in (1, 2):
+            pace.send(7, "pub", {"version": version}, "s7:fac", drawer(0, drawn, known), 3)
+        pace.forget(7)
+        pace.send(7, "pub", {"version": 3}, "s7:fac", drawer(0, drawn, known), 3)
+        pace.send(8, "other", {"version": 1}, "s8:fac", drawer(0, drawn, known), 3)
+    assert known == [frozenset(), frozenset({"row1"}), frozenset(), frozenset()]

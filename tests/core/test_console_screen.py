@@ -207,6 +207,40 @@ def test_the_console_view_carries_the_panel(app, make_facilitator, make_group, m
     assert events(fac, "view")[-1]["html"] is None  # no activity, no panel
 
 
+def test_an_answer_sends_the_console_its_own_row_only(app, make_facilitator, make_group, make_session, sock,
+                                                     admit_phones):
+    """A form's rows (answers, fill-in forms) are slots in the panel's markup; a view sends the rows the
+    console does not have yet (core/live/console_rows.py), and a sync sends every row."""
+    from core import live
+    from core.extensions import db
+    from core.models import GroupSession
+
+    f = make_facilitator()
+    gs = make_session(make_group(f), f)
+    fac = sock(f.client, gs, "facilitator")
+    phones = admit_phones(gs, fac, ("Ana", "Ben", "Cy"))
+    with app.app_context():
+        session = db.session.get(GroupSession, gs.id)
+        items = [plan.entry("check-in", catalogue.resolve(session.group_id, "check-in"), 5)]
+        assert live.system(session, {"type": "plan_set", "items": items})["ok"]
+    assert fac.emit("command", {"type": "plan_next"}, callback=True)["ok"]
+    first = events(fac, "view")[-1]
+    slots = re.findall(r'<template data-row="([0-9a-f]+)"></template>', first["html"])
+    assert len(slots) == 3 and set(slots) <= set(first["rows"])  # one row per member, each sent
+    assert "Ana" not in first["html"] and any("Ana" in row for row in first["rows"].values())
+    answer = {"feeling": {"word": "calm", "family": None}, "intensity": 3}
+    ack = phones["Ben"][0].emit("command", {"type": "activity", "action": "submit", "args": {"answers": answer}},
+                                callback=True)
+    assert ack["ok"], ack
+    view = events(fac, "view")[-1]
+    assert len(view["rows"]) == 1 and "Ben" in next(iter(view["rows"].values()))  # only Ben's row changed
+    assert "calm" in next(iter(view["rows"].values()))
+    now = re.findall(r'data-row="([0-9a-f]+)"', view["html"])
+    assert len(now) == 3 and set(now) - set(view["rows"]) <= set(slots)  # the others: rows the console has
+    synced = fac.emit("sync", {}, callback=True)["view"]
+    assert set(re.findall(r'data-row="([0-9a-f]+)"', synced["html"])) == set(synced["rows"])
+
+
 def test_the_walk_reached_each_kind_s_controls():
     """The walk above is not shallow: it pressed these, at least, for each kind (run in the same process)."""
     if not {"round", "pairs", "cards", "pacer"} <= set(PRESSED):  # info presses only "show_section"

@@ -122,3 +122,35 @@ def test_an_earlier_session_with_the_same_row_id_is_not_taken_for_this_one(room)
     command(fac, "set_message", text="Tea at a quarter to")
     got = received(room)
     assert all(len(got[name]["shared"]) == 1 and not got[name]["mine"] for name in NAMES)
+
+
+def test_the_activity_item_goes_once_per_activity(room):
+    """The item (title, intro, prompts) is most of a shared part's bytes and the same for the whole
+    activity: its first shared part carries it, later ones only its key; a new activity sends its own."""
+    fac = room["fac"]
+    command(fac, "plan_go", index=1)
+    command(fac, "activity", action="start")
+    received(room)
+    act(fac, "next")
+    got = received(room)
+    later = got["Ben"]["shared"][0]["activity"]
+    assert "item" not in later and later["item_key"]
+    assert "Go-around" not in json.dumps(got["Ben"]["shared"])
+    command(fac, "plan_go", index=0)  # another activity: its item comes with it
+    got = received(room)
+    first = got["Ben"]["shared"][0]["activity"]
+    assert first["item"]["slug"] == "check-in" and first["item_key"] != later["item_key"]
+    live.SENT.forget(room["gs"].id)  # not known what the room holds: the item is sent again
+    command(fac, "set_message", text="Tea at half past")
+    assert received(room)["Ben"]["shared"][0]["activity"]["item"]["slug"] == "check-in"
+
+
+def test_a_phone_drawing_a_view_has_the_activity_item(room):
+    fac, phones = room["fac"], room["phones"]
+    command(fac, "plan_go", index=1)
+    command(fac, "activity", action="start")
+    for _ in range(2):
+        act(fac, "next")
+    for _name, (sc, _member) in phones.items():
+        views = events(sc, "view")
+        assert views and all(v["activity"]["item"]["slug"] == "go-around" for v in views)

@@ -71,7 +71,7 @@ test("a typed card opening is dropped once, and only a whole one", () => {
 
 // A phone's two parts (core/live/fanout.py): the room's shared part and its own.
 const SHARED = (version, extra) => ({ version, server_time: 1, title: "Group", frame: { phase: "running", message: "" },
-  activity: { item: { slug: "go-around" }, view: { kind: "round", speaker: "Ana", queue: ["a", "b"], ...extra } } });
+  activity: { item: { slug: "go-around" }, item_key: "k1", view: { kind: "round", speaker: "Ana", queue: ["a", "b"], ...extra } } });
 const MINE = (version, extra) => ({ version, frame: { passed: false, signal: null },
   activity: { my_status: "waiting", me: "b", ...extra } });
 
@@ -109,6 +109,28 @@ test("viewParts holds an own part sent with a shared part until that part arrive
   assert.equal(parts.mine({ ...MINE(6, { my_status: "done" }), with_shared: true }), null);
   assert.equal(parts.mine(MINE(7, { my_status: "passed" })).activity.view.my_status, "passed");
   assert.ok(!parts.waiting());  // a newer own part replaces the one held
+});
+
+test("viewParts keeps the activity's item, sent once, for the shared parts that only name it", () => {
+  const parts = kit.viewParts();
+  parts.reset(SHARED(3), MINE(3));
+  const bare = (version, key, extra) => {
+    const s = SHARED(version, extra);
+    return { ...s, activity: { item_key: key, view: s.activity.view } };
+  };
+  const next = parts.shared(bare(4, "k1", { speaker: "Ben" }));
+  assert.deepEqual(next.activity.item, { slug: "go-around" });
+  assert.equal(next.activity.view.speaker, "Ben");
+  assert.ok(!parts.stale());
+  // a new activity's item arrives with its first shared part, and is the one kept from then on
+  const other = { ...SHARED(5), activity: { item: { slug: "check-in" }, item_key: "k2", view: { kind: "form" } } };
+  assert.equal(parts.shared(other).activity.item.slug, "check-in");
+  assert.equal(parts.shared(bare(6, "k2")).activity.item.slug, "check-in");
+  // an item this phone never got: nothing drawn, and stale until a whole view comes
+  assert.equal(parts.shared(bare(7, "k3")), null);
+  assert.ok(parts.stale());
+  assert.equal(parts.reset(SHARED(8), MINE(8)).activity.item.slug, "go-around");
+  assert.ok(!parts.stale());
 });
 
 test("words reads the page's vocabulary block and breathWord says a phase from it", () => {

@@ -164,7 +164,7 @@ def check(value, spec, path: str, audience: str, out: list[str]) -> None:
         if kind not in table:
             out.append(f"{path}: activity of unchecked kind {kind!r}")
             return
-        check(value, {"item": item_spec(kind), "view": table[kind]}, path, audience, out)
+        check(value, {"item": item_spec(kind), "item_key": S, "view": table[kind]}, path, audience, out)
         return
     if isinstance(spec, AnyOf):
         for option in spec.specs:
