@@ -180,8 +180,9 @@ def _measure_blocks(activity: Any) -> list[dict[str, Any]]:
              "source": ins.source, "licence": ins.licence}]
 
 
-def guide_data(activity: Any) -> dict[str, Any]:
-    """Everything a facilitator needs to run the activity, in plain data."""
+def guide_data(activity: Any, replaced: str | None = None) -> dict[str, Any]:
+    """Everything a facilitator needs to run the activity, in plain data. `replaced`: the file's wording
+    that this session's own replaces (plan.worded): said once, and not listed among the prompts."""
     a = activity
     at, steps = 0, []
     for step in a.steps:
@@ -192,9 +193,17 @@ def guide_data(activity: Any) -> dict[str, Any]:
         "category": vocab.CATEGORIES.get(a.category, a.category), "duration": a.duration,
         "group_size": people_words(a.group_size.min, a.group_size.max), "materials": list(a.materials),
         "content_note": a.content_note, "purpose": a.purpose, "intro": a.intro, "steps": steps,
-        "steps_minutes": at, "prompts": list(a.prompts), "settings": settings_in_words(a),
+        "steps_minutes": at, "prompts": [p for p in a.prompts if p != replaced],
+        "settings": _with_replaced(settings_in_words(a), replaced),
         "safety_notes": list(a.safety_notes), "debrief": list(a.debrief), "hybrid_notes": list(a.hybrid_notes),
     }
+
+
+def _with_replaced(settings: dict[str, Any], replaced: str | None) -> dict[str, Any]:
+    if replaced:
+        settings = {**settings, "facts": [*settings.get("facts", []),
+                                          f"This session's own wording replaces the usual one: {replaced}"]}
+    return settings
 
 
 # ---- the participant worksheet ------------------------------------------------------------------

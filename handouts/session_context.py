@@ -80,7 +80,7 @@ def packet_context(gs: GroupSession, rows: list[tuple[Any, Any]], edition: str,
         at += item.minutes
         if activity is None:
             continue
-        body = guide_data(activity) if edition == "facilitator" else worksheet_data(activity, emotions, replaced)
+        body = guide_data(activity, replaced) if edition == "facilitator" else worksheet_data(activity, emotions, replaced)
         sections.append({"anchor": anchor, "n": n, "title": activity.title, "minutes": item.minutes,
                          "guide" if edition == "facilitator" else "sheet": body})
     words = EDITIONS[edition]

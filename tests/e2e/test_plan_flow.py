@@ -107,6 +107,8 @@ def test_a_planned_session_from_start_to_summary(server, browser, audit, shots):
         fac.click("#activity-body button:has-text('Next speaker')")
         fac.wait_for_timeout(200)
     fac.click("#activity-body button:has-text('Finish round')")
+    # the round has finished on the console before Next is pressed (Next still asks while it runs)
+    fac.wait_for_selector("#activity-body .ca-done")
 
     # 3. breathing, in step on every screen
     fac.click("#plan-next")

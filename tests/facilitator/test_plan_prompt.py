@@ -314,6 +314,19 @@ def test_the_worksheet_does_not_list_the_replaced_prompt_as_another_question(app
     assert sheet.count(ROUND_OWN) == 1 and WORDING not in sheet  # the file's prompt, once, as the round's own
 
 
+def test_the_guide_says_once_which_wording_the_session_replaces(app, setup):
+    """The facilitator's packet lists the file's other prompts, not the replaced one beside the session's
+    own wording; it says once what the session's wording replaces."""
+    f, _g, gs, (round_id, _form_id, _pacer_id) = setup
+    post_prompt(f.client, gs, round_id, prompt=WORDING)
+    guide = f.client.get(f"/sessions/{gs.id}/handouts/packet").data.decode()
+    assert guide.count(ROUND_OWN) == 1
+    assert f"own wording replaces the usual one: {ROUND_OWN}" in guide
+    post_prompt(f.client, gs, round_id, action="clear")
+    guide = f.client.get(f"/sessions/{gs.id}/handouts/packet").data.decode()
+    assert "own wording replaces" not in guide
+
+
 def test_the_consoles_plan_list_shows_the_sessions_wording_before_the_item_starts(app, live_room):
     f, gs, fac = live_room["f"], live_room["gs"], live_room["fac"]
     post_prompt(f.client, gs, live_room["ids"][0], prompt=WORDING)
