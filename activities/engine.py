@@ -116,7 +116,7 @@ def apply(state: State, command: Mapping[str, Any], now: float) -> tuple[State, 
     cmd = Command.parse(command)
     if cmd.actor.role == PARTICIPANT and not is_present(state, cmd.actor.id):
         raise Rejected("You are not part of this activity.")
-    new_state = copy.deepcopy(state)
+    new_state = copy_json(state)
     effects = list(engine.apply(new_state, cmd, _frozen(state, _clock(now))))
     return new_state, effects
 
@@ -175,7 +175,7 @@ def reopen(state: State, members: list[dict[str, Any]], now: float) -> State:
 
 
 def facilitator_view(state: State) -> View:
-    return _held(state, copy.deepcopy(_engine_for(state).facilitator_view(state)))
+    return _held(state, _copy_json(_engine_for(state).facilitator_view(state), {}, top=True))
 
 
 def participant_view(state: State, member_id: str) -> View:
@@ -193,7 +193,7 @@ def participant_views(state: State, member_ids: list[str]) -> dict[str, View]:
 
 
 def display_view(state: State, show_names: bool) -> View:
-    return _held(state, copy.deepcopy(_engine_for(state).display_view(state, show_names)))
+    return _held(state, _copy_json(_engine_for(state).display_view(state, show_names), {}, top=True))
 
 
 # ---- the data each kind owns (docs/ENGINE_CONTRACT.md, "Each kind owns its data") --------------
@@ -246,6 +246,12 @@ def _held(state: State, view: View) -> View:
     if view.get("deadline") is not None:
         view["remaining"] = view["deadline"] - paused_at
     return view
+
+
+def copy_json(value: Any) -> Any:
+    """A deep copy of JSON data (a state, a view: dicts, lists, strings, numbers), ~3x faster than
+    copy.deepcopy; an object met twice is copied once, as deepcopy does."""
+    return _copy_json(value, {})
 
 
 def _copy_json(value: Any, memo: dict[int, Any], top: bool = False) -> Any:

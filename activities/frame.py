@@ -272,16 +272,29 @@ def facilitator_view(state: dict) -> dict:
 
 
 def participant_view(state: dict, member_id: str) -> dict:
-    mine = [s for s in state["signals"] if s["member"] == member_id]
-    last = mine[-1] if mine else None
-    return {
-        "phase": state["phase"],
-        "message": state["message"],
-        "pause_note": state["pause_note"],
-        "passed": member_id in state["passes"],
-        "remote": any(is_remote(m) for m in state["members"] if m["id"] == member_id),
-        "signal": None if last is None else {"acknowledged": last["ack_at"] is not None, "note": last["ack_note"]},
-    }
+    return participant_views(state, [member_id])[member_id]
+
+
+def participant_views(state: dict, member_ids: list[str]) -> dict[str, dict]:
+    """``participant_view`` for many members (a broadcast), the members and signals indexed once."""
+    remote = {m["id"] for m in state["members"] if is_remote(m)}
+    passes = set(state["passes"])
+    last: dict[str, dict] = {}
+    for signal in state["signals"]:
+        last[signal["member"]] = signal  # each member's latest signal
+    out = {}
+    for member_id in member_ids:
+        signal = last.get(member_id)
+        out[member_id] = {
+            "phase": state["phase"],
+            "message": state["message"],
+            "pause_note": state["pause_note"],
+            "passed": member_id in passes,
+            "remote": member_id in remote,
+            "signal": None if signal is None else {"acknowledged": signal["ack_at"] is not None,
+                                                   "note": signal["ack_note"]},
+        }
+    return out
 
 
 def display_view(state: dict) -> dict:

@@ -38,8 +38,9 @@ def participants(session: GroupSession, state: dict, version: int, member_ids: l
     if state["activity"] is not None:
         item = _public_item(state["item"])
         activity_views = engine.participant_views(state["activity"], member_ids)
+    frames = frame.participant_views(state, member_ids)
     return {member_id: {"version": version, "server_time": now, "title": session.title,
-                        "frame": frame.participant_view(state, member_id),
+                        "frame": frames[member_id],
                         "activity": None if item is None else {"item": item, "view": activity_views[member_id]}}
             for member_id in member_ids}
 

@@ -153,3 +153,22 @@ def test_where_someone_is_in_a_hybrid_session():
         frame.apply(s, {"type": "set_place", "remote": "yes", "actor": me("p1")}, 3)
     old = with_members("Dee")  # joined before the choice existed: a phone counts as remote, as it did
     assert frame.is_remote(old["members"][0]) is True and frame.participant_view(old, "p1")["remote"] is True
+
+
+def test_a_broadcasts_frame_views_are_each_members_own_view():
+    """frame.participant_views (one pass for a broadcast) gives each member exactly what
+    participant_view gives them: their pass, their place, their latest signal and its answer."""
+    s = with_members("Ana", "Ben", "Cy", "Dee")
+    s, _ = frame.apply(s, {"type": "pause_signal", "actor": me("p1")}, 10)
+    s, _ = frame.apply(s, {"type": "ack_signal", "signal": 1, "note": "I see you", "actor": FAC}, 11)
+    s, _ = frame.apply(s, {"type": "pause_signal", "actor": me("p1")}, 12)  # a new one, not answered yet
+    s, _ = frame.apply(s, {"type": "pause_signal", "actor": me("p3")}, 13)
+    s, _ = frame.apply(s, {"type": "pass", "actor": me("p2")}, 14)
+    s["members"][3]["in_room"] = True
+    ids = ["p1", "p2", "p3", "p4", "nobody"]
+    views = frame.participant_views(s, ids)
+    assert views == {m: frame.participant_view(s, m) for m in ids}
+    assert views["p1"]["signal"] == {"acknowledged": False, "note": ""}  # the latest of Ana's signals
+    assert views["p2"]["passed"] and not views["p1"]["passed"]
+    assert views["p3"]["signal"] is not None and views["p2"]["signal"] is None
+    assert views["p4"]["remote"] is False and views["nobody"]["remote"] is False
