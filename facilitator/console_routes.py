@@ -8,6 +8,7 @@ from markupsafe import Markup
 from core import links, live, public_url
 from core.auth import session_or_404
 from core.crisis import safety_procedure
+from core.live import screens
 from facilitator import bp
 from facilitator import sessions as ops
 from facilitator.forms import ActionForm
@@ -22,7 +23,7 @@ def console(session_id: int):
     # The first plan and "Now" panel are the ones the socket keeps up to date (core/live/screens.py).
     first = live.snapshot(gs, "facilitator")
     return render_template("facilitator/console.html", gs=gs, group=gs.group, action=ActionForm(),
-                           plan=Markup(first["plan_html"]), now=Markup(first["html"] or ""),
+                           plan=Markup(first["plan_html"]), now=Markup(screens.with_rows(first)),
                            join=links.facilitator_join_info(gs),
                            display_url=links.display_url(gs) if gs.display_on else None,
                            safety_procedure=safety_procedure(gs.group))

@@ -7,8 +7,8 @@
 #      `node --test` for the JavaScript (scripts/lint-js.sh)
 #   4. throwaway PostgreSQL + Redis of this checkout (scripts/services.sh: ports derived from the
 #      checkout path, never another checkout's servers), stopped again on exit, also on failure
-#   5. pytest on SQLite (the default): the whole suite, tests/e2e included (in-process tests and then the
-#      browser flows on two pytest-xdist workers, then the other server tests one at a time)
+#   5. pytest on SQLite (the default): the whole suite, tests/e2e included (in-process tests on two
+#      pytest-xdist workers, then the server/browser tests one at a time)
 #   6. pytest on PostgreSQL (SB_TEST_DATABASE_URL set): the tests that use the database, not e2e: only the tests that use the
 #      database (tests/conftest.py deselects the others: they already ran in step 5)
 #   7. summary; exit non-zero if any step failed
@@ -264,21 +264,18 @@ PY
   esac
 }
 
-# The in-process tests on TEST_JOBS pytest-xdist workers (whole files per worker; on PostgreSQL each
-# worker has a database of its own, tests/conftest.py); on SQLite then the browser flows on the same
-# workers, and the tests that start real servers to measure and time them (markers server, services)
-# one at a time. -m goes first so that a -m in ARGS (pytest keeps the last one) can override it.
+# Each database pass in two parts: the in-process tests on TEST_JOBS pytest-xdist workers (whole
+# files per worker; on PostgreSQL each worker has a database of its own, tests/conftest.py), then
+# the tests that start real servers or browsers (markers e2e, server, services) one at a time, as
+# they measure and time real processes. -m goes first so that a -m in ARGS (pytest keeps the last
+# one) can override it.
 JOBS=()
 if [[ "${TEST_JOBS:-2}" != 1 ]] && "$BIN/python" -c 'import xdist' 2>/dev/null; then
   JOBS=(-n "${TEST_JOBS:-2}" --dist loadfile)
 fi
 IN_PROCESS="not e2e and not server and not services"
 run_pytest "sqlite in-process" sqlite -u SB_TEST_DATABASE_URL -- "${JOBS[@]}" -m "$IN_PROCESS" "${PYTEST_ARGS[@]}"
-# The browser flows (e2e: each module its own gunicorn and Chromium, on ports of its own) on the same
-# workers, whole files per worker; the other server tests, which time real processes (latency during a
-# render, crash safety, reconnects, two processes), one at a time after them.
-run_pytest "sqlite browsers" sqlite-browsers -u SB_TEST_DATABASE_URL -- "${JOBS[@]}" -m "e2e" "${PYTEST_ARGS[@]}"
-run_pytest "sqlite servers" sqlite-servers -u SB_TEST_DATABASE_URL -- -m "(server or services) and not e2e" "${PYTEST_ARGS[@]}"
+run_pytest "sqlite servers" sqlite-servers -u SB_TEST_DATABASE_URL -- -m "e2e or server or services" "${PYTEST_ARGS[@]}"
 # The socket and form fuzzing (tests/security/test_fuzz.py) is about the handlers, not the database: it
 # runs in full on SQLite and at a quarter of its examples here (SB_FUZZ_SCALE_POSTGRES overrides), where
 # it would otherwise take some five minutes of the run to repeat the same inputs.

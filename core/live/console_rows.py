@@ -54,4 +54,9 @@ class Rows:
         if key not in self.new and key not in self.known:
             self.new[key] = render_template(template, **common.context, **context)
         self.used.append(key)
-        return Markup(f'<template data-row="{key}"></template>')
+        return Markup(slot(key))
+
+
+def slot(key: str) -> str:
+    """Where a row goes in the panel's markup."""
+    return f'<template data-row="{key}"></template>'

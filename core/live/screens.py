@@ -68,6 +68,15 @@ def draw_console(view: dict, known: frozenset[str] = frozenset()) -> frozenset[s
     return frozenset(rows.used)
 
 
+def with_rows(view: dict) -> str:
+    """The "Now" panel's markup with its rows in their slots (the console page's first load, before
+    its script runs; a view sent with every row, as ``console`` makes it)."""
+    html = view.get("html") or ""
+    for key, markup in (view.get("rows") or {}).items():
+        html = html.replace(console_rows.slot(key), markup)
+    return html
+
+
 def console(session: GroupSession, state: dict, version: int) -> dict:
     """The facilitator view with its markup and every row, as a console receives it when it (re)joins."""
     view = views.facilitator(session, state, version)

@@ -239,6 +239,8 @@ def test_an_answer_sends_the_console_its_own_row_only(app, make_facilitator, mak
     assert len(now) == 3 and set(now) - set(view["rows"]) <= set(slots)  # the others: rows the console has
     synced = fac.emit("sync", {}, callback=True)["view"]
     assert set(re.findall(r'data-row="([0-9a-f]+)"', synced["html"])) == set(synced["rows"])
+    page = f.client.get(f"/sessions/{gs.id}/console").data.decode()  # the first load: rows in place
+    assert "data-row=" not in page and 'id="answer-' in page and "calm" in page
 
 
 def test_the_walk_reached_each_kind_s_controls():
