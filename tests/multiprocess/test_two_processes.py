@@ -90,13 +90,18 @@ def test_two_processes_behind_nginx(cluster):
             name: ("admitted", "here") for name in people}
 
         # -- a round: the plan's go-around, started from A, seen on every process -------------------
-        assert console.call("command", {"type": "plan_go", "index": 0, "key": "mp-plan-go-0001"})["ok"]
+        go = console.call("command", {"type": "plan_go", "index": 0, "key": "mp-plan-go-0001"})
+        assert go["ok"], go
         ack = console.call("command", {"type": "activity", "action": "start", "key": "mp-start-0001"})
         assert ack["ok"], ack
         version = ack["version"]
         for name, p in people.items():
+            # the activity's item comes once, with its first shared part; later ones name it by its key
+            first = p["sock"].wait("shared", lambda d, v=go["version"]: d["version"] == v)
+            assert first["activity"]["item"]["slug"] == "go-around", name
             view = p["sock"].wait("shared", lambda d, v=version: d["version"] == v)  # the room's part
-            assert view["activity"]["item"]["slug"] == "go-around", name
+            assert view["activity"]["item_key"] == first["activity"]["item_key"], name
+            assert view["activity"].get("item", first["activity"]["item"]) == first["activity"]["item"], name
             assert view["activity"]["view"]["phase"] == "running", name
             assert "airtime" not in str(view), name  # facilitators only, on every process
         speaker = latest(console, "view")["activity"]["view"]["speaker"]["id"]
