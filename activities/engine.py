@@ -174,26 +174,28 @@ def reopen(state: State, members: list[dict[str, Any]], now: float) -> State:
     return round_resume.reopen(new_state, members_from(members), _clock(now))
 
 
+# The views are read-only data: each is a new dict at its top (a caller may add keys to it, as ``_held``
+# and the hub do), and what is below may be the state's own lists and dicts, which nobody changes (a
+# command changes a copy of the state, ``apply``), so a broadcast does not copy every member's view.
+
+
 def facilitator_view(state: State) -> View:
-    return _held(state, _copy_json(_engine_for(state).facilitator_view(state), {}, top=True))
+    return _held(state, dict(_engine_for(state).facilitator_view(state)))
 
 
 def participant_view(state: State, member_id: str) -> View:
-    return _held(state, copy.deepcopy(_engine_for(state).participant_view(state, member_id)))
+    return _held(state, dict(_engine_for(state).participant_view(state, member_id)))
 
 
 def participant_views(state: State, member_ids: list[str]) -> dict[str, View]:
-    """``participant_view`` for many members at once (a broadcast): {member id: view}. Copied like the
-    single views (nothing aliases the state), with a copy for JSON data (dicts, lists, scalars) that is
-    ~3x faster than deepcopy, and a part the kind shares between the views (a round's queue) copied
-    once, not once per member (which made a broadcast to N members O(N^2))."""
+    """``participant_view`` for many members at once (a broadcast): {member id: view}; a part the kind
+    shares between the views (a round's queue) is built once, not once per member."""
     views = _views(_engine_for(state), state, list(member_ids))
-    memo: dict[int, Any] = {}
-    return {member: _held(state, _copy_json(view, memo, top=True)) for member, view in views.items()}
+    return {member: _held(state, dict(view)) for member, view in views.items()}
 
 
 def display_view(state: State, show_names: bool) -> View:
-    return _held(state, _copy_json(_engine_for(state).display_view(state, show_names), {}, top=True))
+    return _held(state, dict(_engine_for(state).display_view(state, show_names)))
 
 
 # ---- the data each kind owns (docs/ENGINE_CONTRACT.md, "Each kind owns its data") --------------
@@ -252,6 +254,17 @@ def copy_json(value: Any) -> Any:
     """A deep copy of JSON data (a state, a view: dicts, lists, strings, numbers), ~3x faster than
     copy.deepcopy; an object met twice is copied once, as deepcopy does."""
     return _copy_json(value, {})
+
+
+SHARED_IN_STATE = ("activity", "item")
+
+
+def copy_state(state: dict) -> dict:
+    """A copy of a live-state document (activities/frame.py, core/state.py) for a command to change,
+    sharing the running activity and its item with the original: both are only ever replaced, never
+    changed in place (every change to an activity goes through a function here that returns a new
+    one), so copying them for each command (most of the document, at 300 members) is not needed."""
+    return {key: value if key in SHARED_IN_STATE else _copy_json(value, {}) for key, value in state.items()}
 
 
 def _copy_json(value: Any, memo: dict[int, Any], top: bool = False) -> Any:

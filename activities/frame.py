@@ -5,9 +5,7 @@ returns `(new_state, effects)` or raises `Rejected`; no Flask, no DB, no clock.
 """
 from __future__ import annotations
 
-import copy
-
-from activities.engine import Rejected
+from activities.engine import Rejected, copy_state
 
 PHASES = ("lobby", "running", "paused", "ended")
 NEXT_PHASES = {
@@ -250,7 +248,7 @@ def apply(state: dict, command: dict, now: float) -> tuple[dict, list[dict]]:
         raise Rejected("Unknown command.")
     if state["phase"] == "ended" and command["type"] not in ("member_leave", "erase_member"):
         raise Rejected("This session has ended.")
-    new = copy.deepcopy(state)
+    new = copy_state(state)  # the activity is core.state's to change (by replacing it)
     return new, handler(new, command, now)
 
 

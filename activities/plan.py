@@ -170,9 +170,10 @@ def sync_member(state: dict, command_type: str, member: dict | str, now: float) 
 def sync_place(state: dict, member_id: str, remote: bool) -> None:
     """A member said where they are: the running activity's record follows (pairs group by it; a group
     already formed stays as it is, so the facilitator decides whether to move anyone)."""
-    record = (state["activity"] or {}).get("members", {}).get(member_id)
-    if record is not None and not record["in_room"]:
-        record["remote"] = remote
+    activity = state["activity"]
+    record = (activity or {}).get("members", {}).get(member_id)
+    if record is not None and not record["in_room"]:  # a new activity: the old one is never changed in place
+        state["activity"] = {**activity, "members": {**activity["members"], member_id: {**record, "remote": remote}}}
 
 
 def airtime_history(runs: list[dict]) -> dict[str, float]:

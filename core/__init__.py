@@ -1,11 +1,11 @@
 """The application factory: config, extensions, blueprints, security headers, Socket.IO last."""
 from __future__ import annotations
 
-import json
 import logging
 
 from flask import Flask
 
+from activities import jsondata
 from core import config, packet_guard
 from core.extensions import csrf, db, login_manager, socketio
 
@@ -15,7 +15,7 @@ class JsonPacket(packet_guard.CheckedPacket):
     JSON module is set here, not passed as init_app(json=...), which would also replace python-engineio's
     for every Engine.IO client in the process). python-socketio scans every outgoing payload recursively
     for bytes to choose a binary packet type (~15% of the server's time in a 300-member broadcast);
-    nothing here ever sends bytes (views are JSON), and bytes would fail loudly in json.dumps."""
+    nothing here ever sends bytes (views are JSON), and bytes would fail loudly in jsondata.dumps."""
 
     uses_binary_events = False
 
@@ -93,10 +93,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     )
     packet_guard.install(socketio.server)
     # The message queue between processes carries the server's own messages (views, rosters): they are
-    # decoded with the standard JSON module, not the client packets' bounded one (python-socketio's
+    # written and read with activities/jsondata.py (orjson), not the client packets' bounded one (python-socketio's
     # manager takes the packet class's module by default; bounded, it silently dropped every
     # cross-process message over its limits: tests/multiprocess caught it).
-    socketio.server.manager.json = json
+    socketio.server.manager.json = jsondata
     if app.config["BEHIND_PROXY"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 

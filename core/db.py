@@ -8,6 +8,12 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
 
+from activities import jsondata
+
+# The JSON columns (the live state, a run's final state) are written and read with orjson: at 300
+# members the state is written on every command.
+JSON_COLUMNS = {"json_serializer": jsondata.dumps, "json_deserializer": jsondata.loads}
+
 
 class Base(DeclarativeBase):
     pass
@@ -32,7 +38,7 @@ def _sqlite_begin(conn) -> None:
 
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10}, **JSON_COLUMNS)
         event.listen(engine, "connect", _sqlite_pragmas)
 
         @event.listens_for(engine, "connect")
@@ -41,7 +47,7 @@ def make_engine(url: str) -> Engine:
 
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, **JSON_COLUMNS)
 
 
 class Database:

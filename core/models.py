@@ -206,7 +206,9 @@ class Connection(Base):
 
 
 class LiveState(Base):
-    """The whole live state of a session as one versioned JSON document."""
+    """The whole live state of a session as one versioned JSON document. Every write bumps the version
+    (core/live/hub.py ``_write``): a process holds the state it wrote last at its version
+    (core/live/held.py), and what it sent the phones is known by version (core/live/fanout.py)."""
 
     __tablename__ = "live_state"
 

@@ -36,6 +36,7 @@ from core.models import (
     RateHit,
     utcnow,
 )
+from core.roster_pace import ROSTER_PACE
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +113,8 @@ def _forget_pdfs(*, session_id: int | None = None, group_id: int | None = None) 
 def _close_rooms(session_id: int) -> None:
     live.SENT.forget(session_id)
     live.PACE.forget(session_id)
+    live.HELD.forget(session_id)
+    ROSTER_PACE.forget(session_id)
     for room in live.rooms(session_id).values():
         socketio.emit("status", {"status": "ended"}, to=room)
         socketio.close_room(room)

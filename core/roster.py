@@ -8,6 +8,7 @@ from sqlalchemy import delete, select
 from core import attendance, audit, live, lookalikes
 from core.extensions import db, socketio
 from core.models import Connection, GroupSession, Participant, utcnow
+from core.roster_pace import ROSTER_PACE
 from core.security import new_token, token_hash
 
 PRESENCE_FRESH = timedelta(seconds=75)  # clients ping every 25 s; three missed pings means offline
@@ -188,4 +189,14 @@ def _claimed_names(session: GroupSession) -> dict[int, str]:
 
 
 def push(session: GroupSession) -> None:
-    socketio.emit("roster", payload(session), to=live.rooms(session.id)["facilitators"])
+    """The roster to the session's facilitators (paced in a big session: core/roster_pace.py)."""
+    ROSTER_PACE.push(session.id, session.public_id, _send)
+
+
+def _send(session_id: int) -> int:
+    session = db.session.get(GroupSession, session_id)
+    if session is None:
+        return 0
+    roster = payload(session)
+    socketio.emit("roster", roster, to=live.rooms(session_id)["facilitators"])
+    return len(roster["participants"])

@@ -3,17 +3,19 @@ no NaN or Infinity. Anything outside the bounds is refused with `Refused` (a Val
 python-socketio expects) carrying a fixed reason that is safe to log (never the client's text).
 
 python-socketio calls `loads` on the data of every Socket.IO packet a client sends, before any handler
-runs or any identity is checked, and `dumps` on everything the server sends (left as the standard one)."""
+runs or any identity is checked, and `dumps` on everything the server sends (activities/jsondata.py)."""
 from __future__ import annotations
 
 import json
 import math
 
+from activities import jsondata
+
 MAX_CHARS = 64 * 1024  # one transport message (max_http_buffer_size in core/__init__.py)
 MAX_DEPTH = 32  # the deepest legitimate payload (a form's answers) is about 5 levels
 MAX_NUMBER_CHARS = 32  # enough for any JavaScript number written out in full ("-1.2345678901234567e-308")
 
-dumps = json.dumps
+dumps = jsondata.dumps  # what the server sends: its own data (orjson)
 
 
 class Refused(ValueError):

@@ -51,7 +51,7 @@ def _record_alert(state: dict, command: dict, now: float) -> tuple[dict, list[di
     if command["actor"]["role"] != "system" or not isinstance(command.get("effect"), dict):
         raise Rejected("Not allowed.")
     effect = command["effect"]
-    new = engine.copy_json(state)
+    new = engine.copy_state(state)
     effects = alerts.record(new, [effect], now)
     entry = next((a for a in new.get("alerts", []) if a["id"] == effects[0].get("alert")), None)
     if entry is not None:
@@ -66,13 +66,13 @@ def dispatch(state: dict, command: dict, now: float) -> tuple[dict, list[dict]]:
     if kind in frame.COMMANDS:
         return _frame(state, command, now)
     if kind == "alert_followup":  # also after the session ended: a follow-up often comes later
-        new = engine.copy_json(state)
+        new = engine.copy_state(state)
         return new, alerts.set_followup(new, command, now)
     if kind == "record_alert":  # a risk answer a member gave on their own page (core/measure_store.py)
         return _record_alert(state, command, now)
     if state["phase"] == "ended":
         raise Rejected("This session has ended.")
-    new = engine.copy_json(state)
+    new = engine.copy_state(state)
     if kind == "plan_go":
         _facilitator(command)
         effects = plan.go(new, command["index"], command["activity_def"], command["brief"], now,

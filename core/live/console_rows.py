@@ -14,17 +14,16 @@ What this process keeps per session is the keys (digests) of the last view's row
 """
 from __future__ import annotations
 
-import hashlib
-import json
 from typing import Any
 
 from flask import render_template
 from markupsafe import Markup
 
+from activities import jsondata
+
 
 def _digest(*parts: Any) -> str:
-    text = json.dumps(parts, separators=(",", ":"), sort_keys=True, default=str, ensure_ascii=False)
-    return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+    return jsondata.digest(parts, 12, default=str)
 
 
 class Common:

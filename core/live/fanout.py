@@ -23,12 +23,11 @@ hold that key asks for the whole view). Snapshots and ``sync`` answers always ca
 """
 from __future__ import annotations
 
-import hashlib
-import json
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
+from activities import jsondata
 from activities.split import NOBODY, split_participants, without_item
 from core import views
 from core.extensions import socketio
@@ -96,11 +95,6 @@ class SentParts:
 SENT = SentParts()
 
 
-def _digest(value) -> str:
-    text = json.dumps(value, separators=(",", ":"), sort_keys=True)
-    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
-
-
 def participant_parts(session: GroupSession, state: dict, version: int,
                       members: list[str]) -> tuple[dict, dict[str, dict]]:
     """(shared, {member: mine}) for these members (the shared part alone when there are none)."""
@@ -115,6 +109,9 @@ def broadcast(session: GroupSession, state: dict, version: int, effects: list[di
     on (None: not known, e.g. a settings refresh, so everything is sent)."""
     r = rooms(session.id)
     _participants(session, state, version, after)  # the phones first: the console's markup costs most
+    # Let the sockets' writers send the phones their parts before the screens are drawn (under gevent a
+    # drawing holds the process: the phones' messages would wait behind the console's markup).
+    socketio.sleep(0)
     socketio.emit("view", screens.display(session, state, version), to=r["display"])
     PACE.send(session.id, session.public_id, views.facilitator(session, state, version), r["facilitators"],
               screens.draw_console, len(state["members"]))
@@ -129,12 +126,12 @@ def _participants(session: GroupSession, state: dict, version: int, after: int |
     before = SENT.get(session.id) if after is not None else None
     if before is not None and (before.version != after or before.public_id != session.public_id):
         before = None
-    shared_digest = _digest({k: v for k, v in shared.items() if k not in ("version", "server_time")})
+    shared_digest = jsondata.digest({k: v for k, v in shared.items() if k not in ("version", "server_time")})
     send_shared = before is None or before.shared != shared_digest
     item = (shared.get("activity") or {}).get("item_key", "")
     sent = Sent(session.public_id, version, shared_digest, item)
     for member, part in mine.items():
-        sent.mine[member] = digest = _digest(part)
+        sent.mine[member] = digest = jsondata.digest(part)
         if before is None or before.mine.get(member) != digest:
             socketio.emit("mine", {"version": version, **part, "with_shared": send_shared}, to=member_room(member))
     if send_shared:

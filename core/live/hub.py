@@ -2,7 +2,10 @@
 
 Every change to a live session goes through `execute`. It runs the pure engine, writes the new
 state with a version check (optimistic concurrency: two processes can never both win), records
-the idempotency key in the same transaction, and only after the commit emits the views.
+the idempotency key in the same transaction, and only after the commit emits the views. The state a
+command starts from is the one this process wrote last when it still holds it (core/live/held.py;
+the write's version check catches another process's write, and a command refused on a held state is
+refused only once the database is seen to be at that version), else the database's.
 """
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from core.activity_models import ActivityRun
 from core.extensions import db
 from core.live import screens
 from core.live.fanout import broadcast, participant_parts
+from core.live.held import HELD
 from core.models import CommandReceipt, GroupSession, LiveState, utcnow
 from core.state import dispatch, initial_state
 
@@ -31,6 +35,20 @@ def load_state(session_id: int) -> tuple[dict, int]:
     if row is None:
         return initial_state(), 0
     return ensure_plan_keys(dict(row.state)), row.version
+
+
+def current_state(session: GroupSession) -> tuple[dict, int]:
+    """The state and version, as ``load_state``; the one this process holds when the database is still
+    at its version (a snapshot then reads one number, not the whole document)."""
+    held = HELD.get(session.id, session.public_id)
+    if held is not None and _version(session.id) == held[1]:
+        return held
+    return load_state(session.id)
+
+
+def _version(session_id: int) -> int | None:
+    """The version the database holds (None: no row)."""
+    return db.session.execute(select(LiveState.version).where(LiveState.session_id == session_id)).scalar_one_or_none()
 
 
 def _write(session_id: int, old_version: int, state: dict) -> bool:
@@ -60,23 +78,30 @@ def execute(session: GroupSession, command: dict, key: str | None = None) -> dic
         with db.transaction() as s:
             if key and (previous := _receipt(session.id, key)) is not None:
                 return previous
-            state, version = load_state(session.id)
+            held = HELD.get(session.id, session.public_id)
+            state, version = held if held is not None else load_state(session.id)
             try:
                 prepared = catalogue.prepare(session, state, command)
                 new_state, effects = dispatch(state, prepared, time.time())
             except Rejected as exc:
+                if held is not None and _version(session.id) != version:  # refused on a state since replaced
+                    s.rollback()
+                    HELD.forget(session.id)
+                    continue
                 ack = {"ok": False, "error": exc.reason}
                 if key:
                     s.add(CommandReceipt(session_id=session.id, key=key, ack=ack))
                 return ack
-            if not _write(session.id, version, new_state):
+            if not _write(session.id, version, new_state):  # another process wrote first: read it again
                 s.rollback()
+                HELD.forget(session.id)
                 continue
             _archive(s, session, effects)
             measure_store.store(s, session, effects, prepared.get("actor"))
             ack = {"ok": True, "version": version + 1}
             if key:
                 s.add(CommandReceipt(session_id=session.id, key=key, ack=ack))
+        HELD.put(session.id, session.public_id, version + 1, new_state)
         broadcast(session, new_state, version + 1, effects, after=version)
         _hand_over_before(session, prepared, new_state)
         return ack
@@ -110,7 +135,7 @@ def _archive(s, session: GroupSession, effects: list[dict]) -> None:
 
 
 def snapshot(session: GroupSession, role: str, member_id: str | None = None) -> dict:
-    state, version = load_state(session.id)
+    state, version = current_state(session)
     if role == "facilitator":
         return screens.console(session, state, version)
     if role == "display":

@@ -139,6 +139,7 @@ def test_the_200th_note_is_refused_over_the_socket(room, app):
         row = db.session.get(LiveState, room["gs"].id)
         row.state = {**row.state, "backchannel": [{"id": i + 1, "by": "f1", "name": "Robin", "text": "n", "at": 1.0}
                                                   for i in range(frame.BACKCHANNEL_KEPT)]}
+        row.version += 1  # as every write does (a process holding the state it wrote sees it changed)
         db.session.commit()
     refused = note(room["co_sock"], REPLY)
     assert refused["ok"] is False and "200 notes" in refused["error"]
