@@ -267,12 +267,12 @@ def copy_state(state: dict) -> dict:
     return {key: value if key in SHARED_IN_STATE else _copy_json(value, {}) for key, value in state.items()}
 
 
-def _copy_json(value: Any, memo: dict[int, Any], top: bool = False) -> Any:
+def _copy_json(value: Any, memo: dict[int, Any]) -> Any:
     """A copy of JSON data; an object met again (the same object, in another member's view) gets the
-    copy made the first time. The top level is always a fresh dict (``_held`` writes into it)."""
+    copy made the first time."""
     if isinstance(value, (str, int, float, type(None))):
         return value
-    if not top and id(value) in memo:
+    if id(value) in memo:
         return memo[id(value)]
     if isinstance(value, dict):
         copied: Any = {key: _copy_json(item, memo) for key, item in value.items()}
@@ -280,8 +280,7 @@ def _copy_json(value: Any, memo: dict[int, Any], top: bool = False) -> Any:
         copied = [_copy_json(item, memo) for item in value]
     else:
         copied = copy.deepcopy(value)
-    if not top:
-        memo[id(value)] = copied
+    memo[id(value)] = copied
     return copied
 
 

@@ -120,6 +120,9 @@ class PacerSettings(Strict):
 class InfoSection(Strict):
     heading: Line
     body: Text
+    # the section as a group keeps it, in one line each (group-agreements: the agreements a new group
+    # starts with, which a member accepts on joining; facilitator/sessions.default_agreements)
+    agreements: Annotated[list[Line], Field(max_length=4)] = []
 
 
 class InfoSettings(Strict):
@@ -134,8 +137,15 @@ class PairsSettings(Strict):
     round_minutes: Annotated[int, Field(ge=1, le=60)] = 6
     listener_prompts: list[Line] = []
     observer_checklist: list[Line] = []
-    repair_steps: list[Line] = []
+    repair_steps: list[Line] = []  # repair: what the person repairing does, step by step
+    ask_steps: list[Line] = []  # repair: what the person who was hurt does to ask for repair
     scenarios: list[Text] = []
+
+    @model_validator(mode="after")
+    def _steps_only_in_a_repair(self) -> PairsSettings:
+        if self.ask_steps and self.exercise != "repair":
+            raise ValueError("ask_steps are only for the repair exercise")
+        return self
 
 
 class CardsSettings(Strict):

@@ -35,7 +35,7 @@ PERSONAL: Mapping[str, frozenset[str]] = {
     "measure": frozenset({"mine", "submitted", "passed"}),
     "cards": frozenset({"open", "can_send_to", "sent", "received", "group_cards", "shown"}),
     "pairs": frozenset({"placement", "waiting_note", "my_role", "my_role_does", "group", "mixed_group", "turns",
-                        "prompts", "checklist", "scenario", "steps_done", "loop", "my_notes", "my_checklist",
+                        "prompts", "checklist", "scenario", "steps_done", "steps_asked", "loop", "my_notes", "my_checklist",
                         "observer_notes", "can"}),
 }
 

@@ -18,6 +18,7 @@ from core.extensions import db
 from core.models import Facilitator, Group, GroupSession
 
 CUSTOM_PREFIX = "custom-"
+AGREEMENTS_SLUG = "group-agreements"  # the activity whose sections say, one line each, what a new group agrees
 
 
 def install(app: Flask) -> None:
@@ -27,6 +28,13 @@ def install(app: Flask) -> None:
 
 def library() -> Library:
     return current_app.extensions["sb_library"]
+
+
+def default_agreements() -> str:
+    """The agreements a new group starts with (and a member accepts on joining): the lines of the
+    group-agreements activity's sections, so that the joining page, the printed sheets and the activity
+    say it once."""
+    return "\n".join(line for section in library()[AGREEMENTS_SLUG].settings.sections for line in section.agreements)
 
 
 def emotions() -> list[dict]:

@@ -107,7 +107,7 @@ def _practice(member: Member, entries: list[dict], today: date, now: datetime, z
             elif kind == "evening":
                 data = {k: entry[k] for k in ("went_well", "repair", "lesson")}
             else:
-                data = {k: entry[k] for k in ("step", "expected", "actual")}
+                data = {k: entry[k] for k in ("step", "expected", "actual", "feared", "happened", "body") if k in entry}
             written = datetime.combine(day, PRACTICE_HOURS[kind], tzinfo=zone).astimezone(UTC)
             s.add(PracticeEntry(member_id=member.id, kind=kind, day=day, data=data,
                                 client_key=f"demo-{member.id}-{n:02d}", created_at=min(written, now)))

@@ -146,7 +146,7 @@ def edit_group(group_id: int):
     if not form.validate_on_submit():
         flash("Please check the group settings: " + "; ".join(e for errs in form.errors.values() for e in errs), "error")
         return redirect(url_for("facilitator.group", group_id=g.id))
-    agreements = form.agreements.data or ops.DEFAULT_AGREEMENTS
+    agreements = form.agreements.data or ops.default_agreements()
     version = g.agreements_version + (1 if agreements.strip() != g.agreements.strip() else 0)
     ops.update_group(g, name=form.name.data, description=form.description.data, agreements=agreements,
                      agreements_version=version, retention_days=form.retention_days.data,

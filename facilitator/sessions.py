@@ -5,22 +5,17 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from core import attendance, audit, live, roster
+from core import attendance, audit, catalogue, live, roster
 from core.extensions import db, socketio
 from core.models import Facilitator, Group, GroupMember, GroupSession, Participant, utcnow
 from core.security import new_join_code, new_token
 
-DEFAULT_AGREEMENTS = """What is said here stays here. We share our own stories outside the group, never anyone else's.
-One voice at a time. We listen to the end before we answer.
-We speak from our own experience: "I", not "you" or "everyone".
-Anyone can pass, at any time, without giving a reason.
-We stay curious before we judge, about others and about ourselves.
-We look after ourselves: step back, take a pause, or ask for one whenever you need to."""
+default_agreements = catalogue.default_agreements  # the text a new group starts with
 
 
 def create_group(owner: Facilitator, name: str, description: str, agreements: str, retention_days: int) -> Group:
     with db.transaction() as s:
-        g = Group(name=name, description=description, agreements=agreements or DEFAULT_AGREEMENTS,
+        g = Group(name=name, description=description, agreements=agreements or default_agreements(),
                   retention_days=retention_days)
         s.add(g)
         s.flush()

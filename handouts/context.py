@@ -107,9 +107,10 @@ def _pairs_settings(s: dict) -> dict[str, Any]:
              f"Roles: {', '.join(s['roles'])}. Each round lasts {s['round_minutes']} minutes, then roles rotate."]
     lists = [{"heading": heading, "items": s[key], "ordered": ordered} for key, heading, ordered in (
         ("listener_prompts", "Listener's sentence starters", False),
+        ("ask_steps", "Asking for repair: the steps", True),
         ("repair_steps", "The repair steps", True),
         ("observer_checklist", "What the observer looks for", False),
-        ("scenarios", "Scenario cards", False)) if s[key]]
+        ("scenarios", "Scenario cards", False)) if s.get(key)]
     return {"facts": facts, "lists": lists}
 
 
@@ -271,13 +272,16 @@ def _pacer_blocks(activity: Any) -> list[dict[str, Any]]:
                        "rows": 7})
         return blocks
     senses = [step.model_dump() for step in s.senses]
+    practice = {"type": "text", "heading": "Practising on your own",
+                "body": "In the group you notice silently. On your own, writing the things down can help hold your "
+                        "attention: use the lines if that helps, or leave them empty and let the sheet guide you."}
     if len(tips) == len(senses):  # each sense step has its own short prompt: use it as the heading
         blocks = [question(tip, "list", step["prompt"], n=step["count"]) for tip, step in zip(tips, senses, strict=True)]
     else:
         blocks = [question(step["prompt"], "list", n=step["count"]) for step in senses]
         if tips:
             blocks.append({"type": "list", "heading": "As you practise", "items": tips, "ordered": False})
-    return blocks + _prompt_questions(asks)
+    return [practice, *blocks, *_prompt_questions(asks)]
 
 
 def _pairs_blocks(activity: Any) -> list[dict[str, Any]]:
@@ -289,6 +293,7 @@ def _pairs_blocks(activity: Any) -> list[dict[str, Any]]:
                 f"about {s.round_minutes} minutes; then you swap roles, so that everyone can try each one. "
                 "You can pass on any role."}]
     for items, heading, ordered in ((s.listener_prompts, "Sentence starters for the listener", False),
+                                    (s.ask_steps, "Asking for repair: the steps", True),
                                     (s.repair_steps, "The repair steps", True),
                                     (s.scenarios, "Scenario ideas: choose one, or bring your own", False)):
         if items:

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from activities import plan
 from core import links, records
 from core import vocabulary as vocab
+from core.catalogue import AGREEMENTS_SLUG
 from core.crisis import crisis_text
 from core.models import Group, GroupSession, Participant
 from handouts.context import (
@@ -82,13 +83,16 @@ def packet_context(gs: GroupSession, rows: list[tuple[Any, Any]], edition: str,
             continue
         body = guide_data(activity, replaced) if edition == "facilitator" else worksheet_data(activity, emotions, replaced)
         sections.append({"anchor": anchor, "n": n, "title": activity.title, "minutes": item.minutes,
-                         "guide" if edition == "facilitator" else "sheet": body})
+                         "guide" if edition == "facilitator" else "sheet": body,
+                         # the agreements activity prints the group's own agreements, and the packet no other copy
+                         "agreements": agreements_data(gs.group) if activity.slug == AGREEMENTS_SLUG else None})
     words = EDITIONS[edition]
     audience = "Facilitator edition \u00b7 not for participants" if edition == "facilitator" else "Participant edition"
     return {"doc": doc(f"{gs.title}: session packet ({words.lower()})", audience, f"packet {edition}"),
             "packet": {"title": gs.title, "group": gs.group.name, "date": date_words(gs.starts_at),
                        "edition": edition, "edition_words": words, "agenda": agenda, "total": at,
-                       "agreements": agreements_data(gs.group), "sections": sections}}
+                       "agreements": None if any(s["agreements"] for s in sections) else agreements_data(gs.group),
+                       "sections": sections}}
 
 
 # ---- the session summary (facilitators) --------------------------------------------------------

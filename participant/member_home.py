@@ -122,6 +122,7 @@ def render_home(member: Member, *, error: str | None = None, kind: str | None = 
         else None,
         erase=endpoint_url("participant.member_erase", public_id=member.public_id),
         families=catalogue.emotions(), entries=_entries(member, today), today=today.isoformat(),
+        ladder=practice.attempts(practice.ladder_entries(member)), body_limit=practice.BODY_MAX,
         day_min=(today - timedelta(days=practice.PAST_DAYS)).isoformat(),
         day_max=(today + timedelta(days=practice.AHEAD_DAYS)).isoformat(),
         keys={k: new_token(16) for k in practice.FIELDS}, error=error, error_kind=kind,

@@ -1,6 +1,12 @@
 """The practice log's rules: what a morning check-in, an evening review and a ladder step may hold,
 which days may be written about, how many entries a day, and storing each phone's entry once.
 
+A ladder step is one attempt at one step of the member's exposure ladder (activities/library/
+exposure-ladder.yaml): what they feared would happen and what actually happened, the discomfort they
+expected and the discomfort they felt (the same 0-10 scale, so the two can be compared), and what
+they noticed in their body. A step is usually tried more than once: ``attempts`` gathers the entries
+of each step, so the member sees the discomfort of the first try next to the latest.
+
 Who sees an entry: the member only (their own page, and their own check-in review). Nothing here is
 shown to facilitators; a member may copy one line of their own into a ReviewShare (participant/review.py).
 Rejections carry a plain message for the member; logs get the reason only, never the words.
@@ -31,7 +37,8 @@ KIND_WORDS = {"morning": "Morning check-in", "evening": "Evening review", "ladde
 # The form fields each kind reads (a form post and the phone's JSON use the same flat names).
 FIELDS = {"morning": ("feeling_word", "feeling_family", "need"),
           "evening": ("went_well", "repair", "lesson"),
-          "ladder": ("step", "expected", "actual")}
+          "ladder": ("step", "feared", "expected", "actual", "happened", "body")}
+BODY_MAX = 200  # what the member noticed in their body, in a few words
 
 
 class PracticeRejected(ValueError):
@@ -81,8 +88,13 @@ def _ladder(raw: Mapping, _families: set[str]) -> dict:
     step = _text(raw, "step", "The step")
     if not step:
         raise PracticeRejected("Please write the step you took.")
-    return {"step": step, "expected": _score(raw, "expected", "What you expected"),
-            "actual": _score(raw, "actual", "What happened")}
+    data = {"step": step, "expected": _score(raw, "expected", "The discomfort you expected"),
+            "actual": _score(raw, "actual", "The discomfort you felt")}
+    for name, label, limit in (("feared", "What you feared", TEXT_MAX), ("happened", "What happened", TEXT_MAX),
+                               ("body", "What you noticed in your body", BODY_MAX)):
+        if text := _text(raw, name, label, limit):
+            data[name] = text
+    return data
 
 
 CLEANERS = {"morning": _morning, "evening": _evening, "ladder": _ladder}
@@ -164,6 +176,16 @@ def recent(member: Member, today: date) -> list[PracticeEntry]:
         .order_by(PracticeEntry.day.desc(), PracticeEntry.created_at.desc(), PracticeEntry.id.desc())).scalars())
 
 
+LADDER_KEPT = 200  # the most recent ladder entries gathered into attempts per step
+
+
+def ladder_entries(member: Member) -> list[PracticeEntry]:
+    """The member's most recent ladder entries, however old (the purge's clock decides how long they stay)."""
+    return list(db.session.execute(select(PracticeEntry).where(
+        PracticeEntry.member_id == member.id, PracticeEntry.kind == "ladder")
+        .order_by(PracticeEntry.created_at.desc(), PracticeEntry.id.desc()).limit(LADDER_KEPT)).scalars())
+
+
 def written_since(member: Member, when: datetime | None) -> list[PracticeEntry]:
     """Entries written after `when` (the end of the member's last session), newest first."""
     query = select(PracticeEntry).where(PracticeEntry.member_id == member.id)
@@ -192,7 +214,32 @@ def line(entry: PracticeEntry, family_labels: dict[str, str]) -> str:
     if entry.kind == "evening":
         parts = [("Went well", d.get("went_well")), ("Repair", d.get("repair")), ("Lesson", d.get("lesson"))]
         return "; ".join(f"{label}: {text}" for label, text in parts if text)
-    return f"{d['step']}: expected {d['expected']}/10, happened {d['actual']}/10"
+    text = f"{d['step']}: discomfort expected {d['expected']}/10, felt {d['actual']}/10"
+    if d.get("feared"):
+        text += f"; feared: {d['feared']}"
+    if d.get("happened"):
+        text += f"; what happened: {d['happened']}"
+    if d.get("body"):
+        text += f"; in my body: {d['body']}"
+    return text
+
+
+def _step_key(step: str) -> str:
+    return " ".join(step.casefold().split()).rstrip(".!")
+
+
+def attempts(entries: list[PracticeEntry]) -> list[dict]:
+    """The ladder steps tried more than once, each with its attempts oldest first:
+    [{"step", "tries": [{"day", "expected", "actual"}]}], the most recently tried step first."""
+    steps: dict[str, dict] = {}
+    for entry in sorted((e for e in entries if e.kind == "ladder"), key=lambda e: (e.day, e.created_at, e.id)):
+        d = entry.data
+        found = steps.setdefault(_step_key(d["step"]), {"step": d["step"], "tries": []})
+        found["step"] = d["step"]  # the latest wording
+        found["tries"].append({"day": f"{entry.day:%a} {entry.day.day} {entry.day:%b}",
+                               "expected": d["expected"], "actual": d["actual"]})
+    repeated = [step for step in steps.values() if len(step["tries"]) > 1]
+    return list(reversed(repeated))
 
 
 def describe(entry: PracticeEntry, family_labels: dict[str, str]) -> dict:

@@ -33,7 +33,7 @@ def start(settings: InfoSettings, members: dict[str, dict[str, Any]], now: float
           options: Options) -> State:
     return {
         "kind": "info",
-        "sections": [section.model_dump() for section in settings.sections],
+        "sections": [{"heading": section.heading, "body": section.body} for section in settings.sections],
         "reflection": list(settings.reflection),
         "current": 0,
         "members": members,

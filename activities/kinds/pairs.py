@@ -4,7 +4,7 @@ State (``kind: "pairs"``)::
 
     phase        "forming" -> "running" -> "debrief"
     exercise, group, roles, round_minutes, listener_prompts, observer_checklist, repair_steps,
-    scenarios    from PairsSettings
+    ask_steps, scenarios    from PairsSettings
     members      {id: {name, in_room, present}}
     groups       [{"id": "g3", "members": [ids in seating order]}]; roles derive from the round
     next_group   counter behind the group ids (a re-formed or new group gets a fresh id)
@@ -14,7 +14,8 @@ State (``kind: "pairs"``)::
     paused, remaining   the timer is paused with ``remaining`` seconds left (may be negative: overtime)
     loops        [{group, round, by, note, result, word, audience, confirmed_by}]: one per reflection offered
     checklists   [{group, round, by, items: {"0": bool}, note, audience}]: one per observer per round
-    repairs      [{group, round, done: [step indices]}]
+    repairs      [{group, round, done: [repair step indices], asked: [ask step indices]}]: in a repair the
+                 person repairing marks the repair steps, the person who was hurt the steps of asking
     debriefs     {member: {"helped", "adjust"}}
     shown        {"member", "answer"}: the debrief answer on the display, or None
 
@@ -52,6 +53,7 @@ from activities.kinds.pairs_rules import (
     LOOP_ROLES,
     MIN_GROUP,
     OBSERVER,
+    PARTNER,
     RUNNING,
     checklist_items,
     current,
@@ -197,20 +199,30 @@ def _checklist(state: State, cmd: Command, now: float) -> None:
     state["checklists"].append(record)
 
 
-def _repair_step(state: State, cmd: Command, now: float) -> None:
-    if state["exercise"] != "repair" or not state["repair_steps"]:
-        raise Rejected("This exercise has no repair steps.")
-    member, group = role_member(state, cmd, FOCUS)
-    index = int_arg(cmd, "index", 0, len(state["repair_steps"]) - 1, "There is no such step.")
+def _mark_step(state: State, cmd: Command, position: int, steps: str, marked: str, none: str) -> None:
+    """Mark one of a repair's steps done (or not) for this group and round: the repair steps by the
+    person repairing (``FOCUS``), the steps of asking for repair by the person who was hurt (``PARTNER``)."""
+    if state["exercise"] != "repair" or not state.get(steps):
+        raise Rejected(none)
+    member, group = role_member(state, cmd, position)
+    index = int_arg(cmd, "index", 0, len(state[steps]) - 1, "There is no such step.")
     done = cmd.args.get("done", True)
     if not isinstance(done, bool):
         raise Rejected("A step is either done or not.")
     marks = current(state["repairs"], state, group)
     if not marks:
-        marks = [{"group": group["id"], "round": state["round"], "done": []}]
+        marks = [{"group": group["id"], "round": state["round"], "done": [], "asked": []}]
         state["repairs"].append(marks[0])
-    steps = set(marks[0]["done"]) | {index} if done else set(marks[0]["done"]) - {index}
-    marks[0]["done"] = sorted(steps)
+    before = set(marks[0].get(marked, []))
+    marks[0][marked] = sorted(before | {index} if done else before - {index})
+
+
+def _repair_step(state: State, cmd: Command, now: float) -> None:
+    _mark_step(state, cmd, FOCUS, "repair_steps", "done", "This exercise has no repair steps.")
+
+
+def _ask_step(state: State, cmd: Command, now: float) -> None:
+    _mark_step(state, cmd, PARTNER, "ask_steps", "asked", "This exercise has no steps for asking for repair.")
 
 
 # ---- debrief ----------------------------------------------------------------------------------
@@ -265,6 +277,7 @@ HANDLERS = {
     "confirm": _confirm,
     "checklist": _checklist,
     "repair_step": _repair_step,
+    "ask_step": _ask_step,
     "debrief": _debrief,
     "show_debrief": _show_debrief,
     "hide_debrief": _hide_debrief,

@@ -45,6 +45,17 @@ ROLE_GUIDE = {
         "Watches for what makes the repair land.",
     ),
 }
+# A repair with steps for asking: the one who was hurt opens by asking for repair.
+ASKING_GUIDE = (
+    ROLE_GUIDE["repair"][0],
+    "Was hurt: opens by asking for repair, then receives it and responds as a real person might.",
+    "Watches for what makes the asking and the repair land.",
+)
+
+
+def guide(state: State) -> tuple[str, str, str]:
+    """What each role does in this exercise."""
+    return ASKING_GUIDE if state["exercise"] == "repair" and state.get("ask_steps") else ROLE_GUIDE[state["exercise"]]
 
 PHASE_REASONS = {
     FORMING: "The first round has not started yet.",
@@ -158,7 +169,7 @@ def role_of(state: State, group: dict[str, Any], member: str) -> str:
 
 def role_guide(state: State) -> list[dict[str, str]]:
     size = max([len(g["members"]) for g in state["groups"]] + [len(state["roles"])])
-    does = ROLE_GUIDE[state["exercise"]]
+    does = guide(state)
     return [{"role": role, "does": does[min(i, OBSERVER)]} for i, role in enumerate(group_roles(state, size))]
 
 
@@ -212,9 +223,10 @@ def loop_summary(state: State, group: dict[str, Any], viewer: str | None = None)
     }
 
 
-def steps_done(state: State, group: dict[str, Any]) -> list[int]:
+def steps_done(state: State, group: dict[str, Any], marked: str = "done") -> list[int]:
+    """The repair steps marked done this round (``marked="asked"``: the steps of asking for repair)."""
     marks = current(state["repairs"], state, group)
-    return sorted(marks[0]["done"]) if marks else []
+    return sorted(marks[0].get(marked, [])) if marks else []
 
 
 # ---- arguments and actors --------------------------------------------------------------------

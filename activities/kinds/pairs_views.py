@@ -19,11 +19,12 @@ from activities.kinds.pairs_rules import (
     FORMING,
     LOOP_ROLES,
     OBSERVER,
-    ROLE_GUIDE,
+    PARTNER,
     RUNNING,
     current,
     group_of,
     group_roles,
+    guide,
     is_mixed,
     loop_summary,
     role_guide,
@@ -96,7 +97,8 @@ def _turn(state: State, group: dict[str, Any], member: str) -> dict[str, bool]:
     position = role_index(state, group, member)
     offers, answers = LOOP_ROLES[state["exercise"]]
     return {"offers_reflection": position == offers, "answers_reflection": position == answers,
-            "observes": position >= OBSERVER, "marks_steps": state["exercise"] == "repair" and position == FOCUS}
+            "observes": position >= OBSERVER, "marks_steps": state["exercise"] == "repair" and position == FOCUS,
+            "marks_asks": state["exercise"] == "repair" and position == PARTNER and bool(state.get("ask_steps"))}
 
 
 def _group_row(state: State, index: int, group: dict[str, Any]) -> dict[str, Any]:
@@ -117,6 +119,7 @@ def _group_row(state: State, index: int, group: dict[str, Any]) -> dict[str, Any
             for item in state["checklists"] if item["group"] == group["id"]
         ],
         "steps_done": steps_done(state, group),
+        "steps_asked": steps_done(state, group, "asked"),
     }
 
 
@@ -129,6 +132,7 @@ def facilitator_view(state: State) -> View:
         "listener_prompts": list(state["listener_prompts"]),
         "observer_checklist": list(state["observer_checklist"]),
         "repair_steps": list(state["repair_steps"]),
+        "ask_steps": list(state.get("ask_steps", [])),
         "scenario": scenario(state),
         "notes": list(state["notes"]),
         "groups": [_group_row(state, index, group) for index, group in enumerate(state["groups"])],
@@ -194,7 +198,7 @@ def participant_view(state: State, member_id: str) -> View:
         "placement": placement,
         "waiting_note": waiting_note,
         "my_role": None if index is None else roles[index],
-        "my_role_does": None if index is None else ROLE_GUIDE[state["exercise"]][min(index, OBSERVER)],
+        "my_role_does": None if index is None else guide(state)[min(index, OBSERVER)],
         "group": [] if group is None else [
             {"name": name_of(state, m), "role": role_of(state, group, m), "me": m == member_id}
             for m in group["members"]
@@ -207,6 +211,8 @@ def participant_view(state: State, member_id: str) -> View:
         "scenario": scenario(state) if group is not None and (state["exercise"] != "listening" or index == FOCUS) else None,
         "repair_steps": list(state["repair_steps"]) if state["exercise"] == "repair" else [],
         "steps_done": [] if group is None else steps_done(state, group),
+        "ask_steps": _ask_steps(state),
+        "steps_asked": [] if group is None else steps_done(state, group, "asked"),
         "loop": loop,
         "my_notes": [item["note"] for item in ([] if group is None else current(state["loops"], state, group))
                      if item["by"] == member_id and item["note"]],
@@ -216,13 +222,18 @@ def participant_view(state: State, member_id: str) -> View:
             "reflect": running and index == reflector,
             "confirm": running and index == confirmer and bool(loop and loop["waiting_for_answer"]),
             "checklist": running and is_observer,
-            "repair_step": running and index == 0 and state["exercise"] == "repair" and bool(state["repair_steps"]),
+            "repair_step": running and index == FOCUS and state["exercise"] == "repair" and bool(state["repair_steps"]),
+            "ask_step": running and index == PARTNER and bool(_ask_steps(state)),
             "debrief": here and state["phase"] == DEBRIEF,
         },
         "my_debrief": dict(state["debriefs"][member_id]) if member_id in state["debriefs"] else None,
         "debrief_who_sees": privacy.WHO_SEES["debrief"],
         "shown_debrief": _shown_for_room(state, viewer=member_id),
     }
+
+
+def _ask_steps(state: State) -> list[str]:
+    return list(state.get("ask_steps", [])) if state["exercise"] == "repair" else []
 
 
 def _shown_for_room(state: State, viewer: str | None = None) -> dict[str, Any] | None:
@@ -239,6 +250,7 @@ def display_view(state: State, show_names: bool) -> View:
         **_common_view(state),
         "roles": role_guide(state),
         "repair_steps": list(state["repair_steps"]) if state["exercise"] == "repair" else [],
+        "ask_steps": _ask_steps(state),
         "group_count": len(state["groups"]),
         # The groups the display asks people to find: first names only when the facilitator shows names.
         "groups": [[name_of(state, m) for m in g["members"]] for g in state["groups"]]

@@ -64,7 +64,7 @@
 
   function pairs(body, item) {
     var v = null, labels = (item.settings || {}).observer_checklist || [];
-    var seen = {}, last = null, checkRound = null, boxes = [], steps = [];
+    var seen = {}, last = null, checkRound = null, boxes = [];
     var intro = body.parentNode.querySelector(".intro"), about = null;
     var note = el("p", "notice", body), withP = el("p", "pp-with", body), people = el("ul", "pp-people", body);
     var role = el("div", "pp-role", body);
@@ -104,7 +104,37 @@
     el("p", "hint", obs.fields, "Tick what you saw. Your group sees this after the round.");
     var ticks = el("div", "pp-ticks", obs.fields), obsNote = field(obs.fields, "A short note (optional)", 300, 3);
 
-    var rep = box(body, "The four steps"), repList = el("ol", "pp-steps", rep), repErr = K.errorLine(rep);
+    // a repair's two sides: the one who was hurt asks for repair (first), the other offers it
+    var asking = stepList("Asking for repair", "ask_steps", "steps_asked", "ask_step");
+    var offering = stepList("Offering a repair", "repair_steps", "steps_done", "repair_step");
+
+    /* The steps of one side of a repair: everyone in the group follows them, the one whose side it is
+       marks them as they go (``can[command]``). */
+    function stepList(title, stepsKey, doneKey, command) {
+      var wrap = box(body, title), list = el("ol", "pp-steps", wrap), err = K.errorLine(wrap), buttons = [];
+      return function draw(hide) {
+        var all = v[stepsKey] || [], done = v[doneKey] || [];
+        wrap.hidden = !all.length || hide;
+        if (!buttons.length && all.length) {
+          body.insertBefore(wrap, refl);  // in a repair, the steps lead
+          buttons = all.map(function (s, i) {
+            var li = el("li", null, list);
+            el("span", null, li, s);
+            var b = button("Mark as done", "small", li, function () {
+              send(command, { index: i, done: b.getAttribute("aria-pressed") !== "true" }, err, b);
+            });
+            return b;
+          });
+        }
+        buttons.forEach(function (b, i) {
+          var on = done.indexOf(i) >= 0;
+          b.hidden = !v.can[command];
+          b.setAttribute("aria-pressed", String(on));
+          put(b, on ? "Done ✓" : "Mark as done");
+          b.parentNode.classList.toggle("is-done", on);
+        });
+      };
+    }
 
     var deb = saver(body, "Looking back", "debrief", function () {
       return { helped: helped.value.trim(), adjust: adjust.value.trim() };
@@ -183,25 +213,8 @@
       checkRound = v.round;
       obs.paint(!!v.my_checklist);
 
-      rep.hidden = !v.repair_steps.length || debrief || !placed;
-      if (!steps.length) {
-        if (v.repair_steps.length) { body.insertBefore(rep, refl); }  // in a repair, the steps lead
-        steps = v.repair_steps.map(function (s, i) {
-          var li = el("li", null, repList);
-          el("span", null, li, s);
-          var b = button("Mark as done", "small", li, function () {
-            send("repair_step", { index: i, done: b.getAttribute("aria-pressed") !== "true" }, repErr, b);
-          });
-          return b;
-        });
-      }
-      steps.forEach(function (b, i) {
-        var done = v.steps_done.indexOf(i) >= 0;
-        b.hidden = !can.repair_step;
-        b.setAttribute("aria-pressed", String(done));
-        put(b, done ? "Done ✓" : "Mark as done");
-        b.parentNode.classList.toggle("is-done", done);
-      });
+      asking(debrief || !placed);
+      offering(debrief || !placed);
 
       heard.hidden = !v.observer_notes.length;
       if (changed(seen, "heard", v.observer_notes)) {

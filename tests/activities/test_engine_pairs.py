@@ -487,6 +487,52 @@ def test_repair_step_refusals():
     assert reason(running(), "repair_step", P("p1"), index=0) == "This exercise has no repair steps."
 
 
+ASKING = {**REPAIR, "ask_steps": ["Name what happened", "Say how it felt", "Ask for one thing"]}
+
+
+def test_the_person_who_was_hurt_marks_the_steps_of_asking_for_repair():
+    state = run(running(**ASKING), "ask_step", P("p3"), index=0)
+    state = run(state, "ask_step", P("p3"), index=2)
+    state = run(state, "repair_step", P("p1"), index=0)
+    for viewer in ("p1", "p3", "p5"):  # the whole triad follows both sides
+        view = engine.participant_view(state, viewer)
+        assert view["ask_steps"] == ASKING["ask_steps"]
+        assert (view["steps_asked"], view["steps_done"]) == ([0, 2], [0])
+    assert engine.participant_view(state, "p3")["can"]["ask_step"] is True
+    assert engine.participant_view(state, "p1")["can"]["ask_step"] is False
+    assert engine.participant_view(state, "p2")["steps_asked"] == []  # another triad
+    group = engine.facilitator_view(state)["groups"][0]
+    assert group["steps_asked"] == [0, 2] and group["steps_done"] == [0]
+    assert [m["marks_asks"] for m in group["members"]] == [False, True, False]
+    assert engine.display_view(state, False)["ask_steps"] == ASKING["ask_steps"]
+    state = run(state, "ask_step", P("p3"), index=0, done=False)
+    assert engine.participant_view(state, "p5")["steps_asked"] == [2]
+    assert engine.participant_view(run(state, "next_round"), "p3")["steps_asked"] == []
+
+
+def test_with_steps_for_asking_the_receiver_is_the_one_who_asks():
+    state = running(**ASKING)
+    assert "asking for repair" in engine.participant_view(state, "p3")["my_role_does"]
+    assert "asking for repair" not in engine.participant_view(running(**REPAIR), "p3")["my_role_does"]
+
+
+def test_ask_step_refusals():
+    state = running(**ASKING)
+    assert reason(state, "ask_step", P("p1"), index=0) == "This round, that is for the person receiving."
+    assert reason(state, "ask_step", P("p3"), index=3) == "There is no such step."
+    assert reason(state, "ask_step", P("p3"), index=0, done=1) == "A step is either done or not."
+    assert reason(running(**REPAIR), "ask_step", P("p3"), index=0) == \
+        "This exercise has no steps for asking for repair."
+
+
+def test_a_repair_without_the_asking_steps_reads_old_marks():
+    state = run(running(**REPAIR), "repair_step", P("p1"), index=1)
+    old = {**state, "repairs": [{k: v for k, v in m.items() if k != "asked"} for m in state["repairs"]]}
+    del old["ask_steps"]
+    assert engine.participant_view(old, "p1")["steps_asked"] == [] and engine.participant_view(old, "p1")["ask_steps"] == []
+    assert run(old, "repair_step", P("p1"), index=2)["repairs"][0]["done"] == [1, 2]
+
+
 def test_in_a_repair_the_person_repairing_reflects_and_the_receiver_confirms():
     state = run(running(**REPAIR), "reflected", P("p1"))
     state = run(state, "confirm", P("p3"), result="yes")
@@ -633,7 +679,8 @@ def test_facilitator_view_has_everything():
     assert all(g["checklists"] for g in view["groups"])
     assert view["groups"][0]["members"][0] == {"id": "p1", "name": "Ana", "in_room": False, "present": True,
                                                "role": "Observer", "offers_reflection": False,
-                                               "answers_reflection": False, "observes": True, "marks_steps": False}
+                                               "answers_reflection": False, "observes": True, "marks_steps": False,
+                                               "marks_asks": False}
     # what each role does this round, decided here for the console (activities/kinds/pairs_rules.py)
     doing = [{k for k in ("offers_reflection", "answers_reflection", "observes") if m[k]}
              for m in view["groups"][0]["members"]]

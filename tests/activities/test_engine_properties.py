@@ -24,11 +24,11 @@ PARTNER_ALLOWED = {
     ("pairs", "participant"): {
         "kind", "exercise", "phase", "round", "round_minutes", "deadline", "paused", "remaining", "total_rounds",
         "placement", "waiting_note", "my_role", "my_role_does", "group", "mixed_group", "turns", "prompts", "checklist",
-        "scenario", "repair_steps", "steps_done", "loop", "my_notes", "my_checklist", "observer_notes", "can",
+        "scenario", "repair_steps", "steps_done", "ask_steps", "steps_asked", "loop", "my_notes", "my_checklist", "observer_notes", "can",
         "my_debrief", "debrief_who_sees", "shown_debrief"},
     ("pairs", "display"): {
         "kind", "exercise", "phase", "round", "round_minutes", "deadline", "paused", "remaining", "total_rounds",
-        "roles", "repair_steps", "group_count", "groups", "waiting", "loops_total", "understood_total",
+        "roles", "repair_steps", "ask_steps", "group_count", "groups", "waiting", "loops_total", "understood_total",
         "shown_debrief"},
     ("cards", "participant"): {
         "kind", "mode", "anonymity", "worked_example", "max_chars", "templates", "who_sees", "open", "can_send_to",

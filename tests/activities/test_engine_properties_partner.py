@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from activities import engine
 from activities.engine import Rejected
-from activities.kinds.pairs_rules import FOCUS, LOOP_ROLES, OBSERVER
+from activities.kinds.pairs_rules import FOCUS, LOOP_ROLES, OBSERVER, PARTNER
 from activities.library import load_library
 from activities.schema import ActivityAdapter
 
@@ -39,11 +39,11 @@ ALLOWED = {
     ("pairs", "participant"): {
         "kind", "exercise", "phase", "round", "round_minutes", "deadline", "paused", "remaining", "total_rounds",
         "placement", "waiting_note", "my_role", "my_role_does", "group", "mixed_group", "turns", "prompts", "checklist",
-        "scenario", "repair_steps", "steps_done", "loop", "my_notes", "my_checklist", "observer_notes", "can",
+        "scenario", "repair_steps", "steps_done", "ask_steps", "steps_asked", "loop", "my_notes", "my_checklist", "observer_notes", "can",
         "my_debrief", "debrief_who_sees", "shown_debrief"},
     ("pairs", "display"): {
         "kind", "exercise", "phase", "round", "round_minutes", "deadline", "paused", "remaining", "total_rounds",
-        "roles", "repair_steps", "group_count", "groups", "waiting", "loops_total", "understood_total",
+        "roles", "repair_steps", "ask_steps", "group_count", "groups", "waiting", "loops_total", "understood_total",
         "shown_debrief"},
     ("cards", "participant"): {
         "kind", "mode", "anonymity", "worked_example", "max_chars", "templates", "who_sees", "open", "can_send_to",
@@ -172,6 +172,7 @@ PAIRS_COMMANDS = commands({
     "checklist": {**ABOUT_MEMBER, "items": mostly(st.dictionaries(st.sampled_from(["0", "1", 2, "9"]),
                                                                    st.booleans(), max_size=3)), "note": TEXT},
     "repair_step": {**ABOUT_MEMBER, "index": mostly(st.integers(0, 2)), "done": mostly(st.booleans())},
+    "ask_step": {**ABOUT_MEMBER, "index": mostly(st.integers(0, 2)), "done": mostly(st.booleans())},
     "debrief": {**ABOUT_MEMBER, "helped": TEXT, "adjust": TEXT},
     "show_debrief": {**ABOUT_MEMBER, "answer": mostly(st.sampled_from(["helped", "adjust"]))},
 }, rare=("call_back",), often=("reflected", "confirm"))
@@ -201,7 +202,7 @@ def steer(state: dict[str, Any], command: dict[str, Any], token: int,
     return {**command, "actor": {"role": "participant", "id": member}, "member": member}
 
 
-ROLE_POSITION = {"reflected": 0, "confirm": 1, "checklist": 2, "repair_step": 3}
+ROLE_POSITION = {"reflected": 0, "confirm": 1, "checklist": 2, "repair_step": 3, "ask_step": 4}
 
 
 def role_holders(state: dict[str, Any], kind: str) -> list[str]:
@@ -210,7 +211,7 @@ def role_holders(state: dict[str, Any], kind: str) -> list[str]:
     if kind not in ROLE_POSITION:
         return []
     reflector, confirmer = LOOP_ROLES[state["exercise"]]
-    position = [reflector, confirmer, OBSERVER, FOCUS][ROLE_POSITION[kind]]
+    position = [reflector, confirmer, OBSERVER, FOCUS, PARTNER][ROLE_POSITION[kind]]
     wanted = (state["roles"] + ["Observer"])[min(position, len(state["roles"]))]
     groups = engine.facilitator_view(state)["groups"]
     if kind == "confirm":
@@ -283,7 +284,8 @@ PAIRS_SETTINGS = [
     {"exercise": "listening", "group": "triads", "roles": ["Speaker", "Listener", "Observer"],
      "listener_prompts": ["Heard"], "observer_checklist": ["Tone", "Timing"], "scenarios": ["S1", "S2"]},
     {"exercise": "repair", "group": "pairs", "roles": ["Repairing", "Receiving", "Observer"],
-     "repair_steps": ["Acknowledge", "Understand", "Next"], "observer_checklist": ["Impact"]},
+     "repair_steps": ["Acknowledge", "Understand", "Next"], "ask_steps": ["Name the hurt", "Ask"],
+     "observer_checklist": ["Impact"]},
     {"exercise": "roleplay", "group": "triads", "roles": ["Protagonist", "Partner"]},
 ]
 

@@ -124,11 +124,47 @@ def test_thought_check_names_the_thinking_traps(library):
         assert trap in a.intro.lower()
 
 
-def test_repair_script_has_the_four_steps(library):
+def test_repair_script_practises_both_sides_with_ownership_and_follow_through(library):
     s = library["repair-script"].settings
-    assert len(s.repair_steps) == 4
-    assert "What would help you feel more secure next time?" in s.repair_steps[3]
-    assert s.scenarios and len(s.roles) == 3
+    assert len(s.repair_steps) == 6
+    assert s.repair_steps[1].startswith("Own it and apologise") and "I'm sorry" in s.repair_steps[1]
+    assert "What would help you feel more secure next time?" in s.repair_steps[4]
+    assert s.repair_steps[5].startswith("Follow through") and "check back" in s.repair_steps[5]
+    assert any("I felt hurt" in step for step in s.ask_steps)
+    assert any("Can we agree" in step for step in s.ask_steps)
+    assert s.roles[1] == "Person asking for repair" and s.scenarios and len(s.roles) == 3
+
+
+def test_the_thought_check_rates_the_belief_and_the_feeling_again_at_the_end(library):
+    fields = {f.id: f for f in library["thought-check"].settings.fields}
+    ids = list(fields)
+    assert ids.index("feeling") < ids.index("evidence_for") < ids.index("feeling_after")
+    assert (fields["feeling_before"].min_label, fields["feeling_before"].max_label) == \
+        (fields["feeling_after"].min_label, fields["feeling_after"].max_label)
+    assert ids.index("belief_before") < ids.index("belief_after")
+
+
+def test_the_reflection_tests_another_reading_before_the_next_step(library):
+    ids = [f.id for f in library["experience-reflection-next-step"].settings.fields]
+    assert ids.index("story") < ids.index("other_reading") < ids.index("next_time")
+
+
+def test_the_ladder_sets_fear_against_outcome_and_discomfort_on_one_scale(library):
+    fields = {f.id: f for f in library["exposure-ladder"].settings.fields}
+    ids = list(fields)
+    assert ids.index("feared") < ids.index("happened") and ids.index("feared_sure") < ids.index("feared_sure_after")
+    same = [(fields[a].min_label, fields[a].max_label) for a in ("expected", "in_the_moment")]
+    assert same[0] == same[1] == ("calm", "as strong as it gets")
+    assert fields["feared_sure"].min_label == fields["feared_sure_after"].min_label
+    assert fields["body"].type == "short_text"
+    assert all(f.audience == "private" for f in fields.values())
+
+
+def test_the_default_agreements_come_from_the_agreements_activity(library):
+    lines = [line for section in library["group-agreements"].settings.sections for line in section.agreements]
+    text = " ".join(lines)
+    assert "record, screenshot" in text and "within the limits they explained" in text
+    assert len(lines) >= 6
 
 
 def test_feedback_cards_are_anonymous_to_the_group_only(library):

@@ -212,3 +212,20 @@ def test_access_matrix(room, clients, role):
             assert "/login" in r.location
     for url in LIBRARY_PAGES:
         assert client.get(url).status_code == library_status, (role, url)
+
+
+def test_a_packet_with_the_agreements_activity_prints_the_groups_agreements_once(room, app):
+    from core.activity_models import PlanItem
+
+    f, gs, g = room["f"], room["gs"], room["g"]
+    with app.app_context():
+        with db.transaction() as s:
+            s.add(PlanItem(session_id=gs.id, position=9, slug="group-agreements", minutes=10))
+            s.get(type(g), g.id).agreements = "We start on time.\nAnyone can pass."
+    for edition in ("facilitator", "participant"):
+        html = f.client.get(f"/sessions/{gs.id}/handouts/packet?edition={edition}").data.decode()
+        assert '<section id="sec-agreements"' not in html and 'href="#sec-agreements"' not in html
+        assert "This group's agreements" in html
+        assert html.count("We start on time.") == 1
+    text = pdf_text(f.client.get(f"/sessions/{gs.id}/handouts/packet.pdf?edition=participant").data)
+    assert "Thisgroup'sagreements" in text.replace("\u2019", "'") and "Westartontime." in text

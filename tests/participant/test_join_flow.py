@@ -25,6 +25,7 @@ def test_join_by_link_name_and_consent_then_waiting(app, gs):
     c.post(f"/s/{gs.public_id}/name", data={"name": "  Ana  "})
     page = c.get(f"/s/{gs.public_id}/agreements")
     assert b"One voice at a time" in page.data and b"Hello, Ana" in page.data
+    assert b"We don&#39;t record, screenshot" in page.data and b"within the limits they explained" in page.data
     assert participants() == []  # no record before consent
     r = c.post(f"/s/{gs.public_id}/agreements", data={"agree": "y"})
     assert r.status_code == 302 and r.location.endswith(f"/s/{gs.public_id}")

@@ -50,6 +50,48 @@ def test_each_kind_saves_as_json_and_shows_on_the_page(app, world, kind):
         assert "Feeling hopeful (glad); needing a slow walk" in page
 
 
+def test_a_ladder_step_holds_the_fear_the_outcome_and_the_body_on_one_discomfort_scale(app, world):
+    r = world["client"].post(url(world), json=body("ladder", feared=" They would say no ", happened="They said yes",
+                                                   body="tight chest"))
+    assert r.status_code == 201
+    [e] = entries(app)
+    assert e.data == {"step": "asked a colleague for help", "expected": 7, "actual": 4,
+                      "feared": "They would say no", "happened": "They said yes", "body": "tight chest"}
+    assert r.json["entry"]["line"] == ("asked a colleague for help: discomfort expected 7/10, felt 4/10; "
+                                       "feared: They would say no; what happened: They said yes; in my body: tight chest")
+    page = world["client"].get(f"/me/{world['m'].public_id}").data.decode()
+    assert "The discomfort I expected" in page and "The discomfort I felt, at its strongest" in page
+    assert "Steps I have tried more than once" not in page  # one try is not yet a series
+
+
+def test_the_optional_ladder_lines_stay_out_when_empty(app, world):
+    world["client"].post(url(world), json=body("ladder", feared="  ", happened=""))
+    [e] = entries(app)
+    assert set(e.data) == {"step", "expected", "actual"}
+
+
+def test_tries_of_the_same_step_are_shown_side_by_side_oldest_first(app, world):
+    for n, (ago, step, expected, actual) in enumerate([(6, "Asked a colleague for help", 7, 6),
+                                                       (3, "asked a colleague  for help.", 6, 4),
+                                                       (2, "Went to the quiz", 5, 5),
+                                                       (1, "Asked a colleague for help", 5, 2)]):
+        r = world["client"].post(url(world), json=body("ladder", key=f"key-ladder-{n}", step=step, expected=expected,
+                                                       actual=actual, day=TODAY - timedelta(days=ago)))
+        assert r.status_code == 201
+    with app.app_context():
+        tried = practice.attempts(practice.ladder_entries(db.session.get(type(world["m"]), world["m"].id)))
+    assert [t["step"] for t in tried] == ["Asked a colleague for help"]  # the quiz was tried once
+    assert [(x["expected"], x["actual"]) for x in tried[0]["tries"]] == [(7, 6), (6, 4), (5, 2)]
+    page = world["client"].get(f"/me/{world['m'].public_id}").data.decode()
+    assert "Steps I have tried more than once" in page and "<caption>Asked a colleague for help</caption>" in page
+
+
+@pytest.mark.parametrize("change", [{"feared": "x" * 301}, {"happened": 3}, {"body": "x" * 201}])
+def test_the_ladder_lines_are_checked_for_size_and_shape(app, world, change):
+    r = world["client"].post(url(world), json=body("ladder", **change))
+    assert r.status_code == 400 and entries(app) == []
+
+
 def test_the_same_client_key_is_stored_once(app, world):
     first = world["client"].post(url(world), json=body("evening", key="phone-key-123"))
     again = world["client"].post(url(world), json=body("evening", key="phone-key-123", lesson="changed"))

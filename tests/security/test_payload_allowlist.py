@@ -47,9 +47,9 @@ SETTINGS = {
     "form": {"fields": [FIELD], "go_around": S},
     "pacer": {"mode": S, "pattern": [{"label": S, "seconds": S}], "cycles": S,
               "senses": [{"count": S, "prompt": S}], "step_seconds": S},
-    "info": {"sections": [{"heading": S, "body": S}], "reflection": [S]},
+    "info": {"sections": [{"heading": S, "body": S, "agreements": [S]}], "reflection": [S]},  # item settings
     "pairs": {"exercise": S, "group": S, "roles": [S], "round_minutes": S, "listener_prompts": [S],
-              "observer_checklist": [S], "repair_steps": [S], "scenarios": [S]},
+              "observer_checklist": [S], "repair_steps": [S], "ask_steps": [S], "scenarios": [S]},
     "cards": {"mode": S, "templates": [S], "anonymity": S, "worked_example": S, "max_chars": S},
     "measure": {"instrument": S},
 }
@@ -92,11 +92,12 @@ PARTICIPANT_ACTIVITY = {
     "pairs": {**PAIRS_COMMON, **dict.fromkeys(("placement", "waiting_note", "my_role", "my_role_does", "mixed_group",
                                                 "scenario"), S),
               "group": [{"name": S, "role": S, "me": S}], "prompts": [S], "checklist": [S], "repair_steps": [S],
+              "ask_steps": [S], "steps_asked": [S],
               "turns": {"reflector": S, "confirmer": S, "mine": S},
               "steps_done": [S], "loop": LOOP, "my_notes": [S],
               "my_checklist": {"items": MapOf(S), "note": S},
               "observer_notes": [{"round": S, "items": MapOf(S), "note": S}],
-              "can": dict.fromkeys(("reflect", "confirm", "checklist", "repair_step", "debrief"), S),
+              "can": dict.fromkeys(("reflect", "confirm", "checklist", "repair_step", "ask_step", "debrief"), S),
               "my_debrief": {"helped": S, "adjust": S}, "debrief_who_sees": S,
               "shown_debrief": {"answer": S, "question": S, "text": S, "mine": S}},
     "cards": {**CARDS_COMMON, "who_sees": S, "open": S, "can_send_to": [PERSON],
@@ -114,7 +115,7 @@ DISPLAY_ACTIVITY = {
     "round": {**ROUND_COMMON, **dict.fromkeys(("speaker", "up_next", "still_to_speak", "hands_raised"), S)},
     "pacer": PACER,
     "info": INFO,
-    "pairs": {**PAIRS_COMMON, "roles": [{"role": S, "does": S}], "repair_steps": [S], "groups": [[S]],
+    "pairs": {**PAIRS_COMMON, "roles": [{"role": S, "does": S}], "repair_steps": [S], "ask_steps": [S], "groups": [[S]],
               **dict.fromkeys(("group_count", "waiting", "loops_total", "understood_total"), S),
               "shown_debrief": {"answer": S, "question": S, "text": S, "name": S}},
     "cards": {**CARDS_COMMON, "counts": dict.fromkeys(("sent", "pending", "released", "returned"), S),
@@ -385,6 +386,7 @@ def run_session(s) -> tuple[Recorder, dict]:
                     act(who, "reflected", note=canary("LISTENNOTE", who))
                     act(who, "checklist", items={"0": True}, note=canary("OBSNOTE", who))
                     act(who, "repair_step", index=0)
+                    act(who, "ask_step", index=0)
                 for who in people:
                     act(who, "confirm", result="not_quite", word=canary("LOOPWORD", who))
                 if rnd == 0:
