@@ -203,8 +203,10 @@ def delete(member: Member, entry_id: int) -> bool:
     return True
 
 
-def line(entry: PracticeEntry, family_labels: dict[str, str]) -> str:
-    """One entry in one line, in the member's own words (for their page and their check-in review)."""
+def line(entry: PracticeEntry, family_labels: dict[str, str], details: bool = True) -> str:
+    """One entry in one line, in the member's own words (for their page and their check-in review).
+    ``details=False``: a ladder try without what was feared, what happened and the body (the check-in
+    review, where a line may be shared with the room: short, and the least personal part)."""
     d = entry.data
     if entry.kind == "morning":
         feeling = d["feeling"]["word"]
@@ -215,6 +217,8 @@ def line(entry: PracticeEntry, family_labels: dict[str, str]) -> str:
         parts = [("Went well", d.get("went_well")), ("Repair", d.get("repair")), ("Lesson", d.get("lesson"))]
         return "; ".join(f"{label}: {text}" for label, text in parts if text)
     text = f"{d['step']}: discomfort expected {d['expected']}/10, felt {d['actual']}/10"
+    if not details:
+        return text
     if d.get("feared"):
         text += f"; feared: {d['feared']}"
     if d.get("happened"):

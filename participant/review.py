@@ -76,7 +76,7 @@ def review_of(gs: GroupSession, member: Member) -> dict:
             "counts": [{"kind": practice.KIND_WORDS[k], "count": counts[k], "words": _count_words(k, counts[k])}
                        for k in practice.KIND_WORDS if counts[k]],
             "total": len(entries),
-            "recent": [practice.line(e, labels) for e in entries[:RECENT_LINES]]}
+            "recent": [practice.line(e, labels, details=False) for e in entries[:RECENT_LINES]]}
 
 
 def _count_words(kind: str, n: int) -> str:

@@ -98,7 +98,7 @@ def _turn(state: State, group: dict[str, Any], member: str) -> dict[str, bool]:
     offers, answers = LOOP_ROLES[state["exercise"]]
     return {"offers_reflection": position == offers, "answers_reflection": position == answers,
             "observes": position >= OBSERVER, "marks_steps": state["exercise"] == "repair" and position == FOCUS,
-            "marks_asks": state["exercise"] == "repair" and position == PARTNER and bool(state.get("ask_steps"))}
+            "marks_asks": position == PARTNER and bool(_ask_steps(state))}
 
 
 def _group_row(state: State, index: int, group: dict[str, Any]) -> dict[str, Any]:
@@ -132,7 +132,7 @@ def facilitator_view(state: State) -> View:
         "listener_prompts": list(state["listener_prompts"]),
         "observer_checklist": list(state["observer_checklist"]),
         "repair_steps": list(state["repair_steps"]),
-        "ask_steps": list(state.get("ask_steps", [])),
+        "ask_steps": _ask_steps(state),
         "scenario": scenario(state),
         "notes": list(state["notes"]),
         "groups": [_group_row(state, index, group) for index, group in enumerate(state["groups"])],

@@ -195,3 +195,17 @@ def test_the_console_has_the_list_and_its_script(room):
 ])
 def test_which_items_are_a_check_in(item, expected):
     assert is_check_in(item) is expected
+
+
+def test_a_ladder_try_is_reviewed_in_its_short_form_and_can_be_shared_whole(room):
+    """What was feared, what happened and the body stay on the member's own page: the review's line, which
+    may be shared with the room, is the step and the two ratings (and always within the share limit)."""
+    step = "s" * 300
+    r = room["client"].post(f"/me/{room['m'].public_id}/practice",
+                            json={"kind": "ladder", "day": utcnow().date().isoformat(), "client_key": "key-ladder-1",
+                                  "step": step, "expected": 8, "actual": 3, "feared": "f" * 300,
+                                  "happened": "h" * 300, "body": "b" * 200})
+    assert r.status_code == 201 and "f" * 300 in r.json["entry"]["line"]
+    line = review(room["ana_http"], room["gs"]).json["recent"][0]
+    assert line == f"{step}: discomfort expected 8/10, felt 3/10"
+    assert share(room["ana_http"], room["gs"], source="practice", text=line).status_code == 201
