@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, model_validator
 
-from activities import yaml_reader
+from activities import data_files
 from activities.schema import FIELD_ID, SLUG, Line, Strict, Text
 
 MEASURES_DIR = Path(__file__).resolve().parent / "measures"
@@ -177,33 +177,12 @@ class InstrumentError(Exception):
 
 
 def _read(path: Path) -> Instrument:
-    data, problems = yaml_reader.read(path.read_bytes())
-    if problems:
-        raise InstrumentError("\n".join(f"{path.name}: {p.field}: {p.reason}" for p in problems))
-    try:
-        instrument = Instrument.model_validate(data)
-    except ValidationError as exc:
-        raise InstrumentError("\n".join(f"{path.name}: {'.'.join(map(str, e['loc'])) or '(file)'}: {e['msg']}"
-                                        for e in exc.errors())) from None
-    if instrument.id != path.stem:
-        raise InstrumentError(f"{path.name}: id: must equal the file name ({path.stem})")
-    return instrument
+    return data_files.read(path, Instrument, "id", InstrumentError)
 
 
 def load(directory: Path = MEASURES_DIR) -> dict[str, Instrument]:
     """Every instrument in ``directory`` by id; raises InstrumentError listing every broken file."""
-    found: dict[str, Instrument] = {}
-    errors: list[str] = []
-    for path in sorted(directory.glob("*.yaml")):
-        try:
-            instrument = _read(path)
-        except InstrumentError as exc:
-            errors.append(str(exc))
-            continue
-        found[instrument.id] = instrument
-    if errors:
-        raise InstrumentError("\n".join(errors))
-    return found
+    return data_files.load(directory, _read, "id", InstrumentError)
 
 
 @functools.cache

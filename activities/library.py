@@ -22,7 +22,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from . import instruments, yaml_reader
+from . import guides, instruments, yaml_reader
 from .schema import KINDS, Activity, ActivityAdapter, ActivityBase
 
 __all__ = [
@@ -245,6 +245,8 @@ def _validate_activity(path: Path, data: Any) -> tuple[Activity | None, list[Pro
     except ValidationError as exc:
         problems.extend(_pydantic_problems(name, exc, data))
     problems.extend(_instrument_problem(name, activity))
+    problems.extend(Problem(name, "guides", f"unknown guide {g!r}; expected one of {', '.join(guides.shipped())}")
+                    for g in guides.unknown(list(activity.guides) if activity else []))
     slug = data.get("slug")
     if isinstance(slug, str) and slug.strip() != path.stem:
         problems.append(Problem(name, "slug", f"slug {slug.strip()!r} does not match the file name "
@@ -278,6 +280,16 @@ def instrument_problems(directory: Path = instruments.MEASURES_DIR) -> list[Prob
             field, _, reason = rest.partition(": ")
             problems.append(Problem(str(directory / file), field or FILE_FIELD, reason or rest))
         return problems
+    return []
+
+
+def guide_problems(directory: Path = guides.GUIDES_DIR) -> list[Problem]:
+    """Every problem in the practice guides (activities/guides/*.yaml), as library problems."""
+    try:
+        guides.load(directory)
+    except guides.GuideError as exc:
+        return [Problem(str(directory / file), *(rest.split(": ", 1) if ": " in rest else (FILE_FIELD, rest)))
+                for file, _, rest in (line.partition(": ") for line in str(exc).splitlines())]
     return []
 
 
@@ -356,6 +368,7 @@ def load_library(directory: str | Path = LIBRARY_DIR, *, emotions_path: str | Pa
     problems: list[Problem] = []
     if directory.resolve() == LIBRARY_DIR:  # the packaged library: its instruments must load too
         problems.extend(instrument_problems())
+        problems.extend(guide_problems())
     activities: list[Activity] = []
     seen: dict[str, Path] = {}
     for path in _activity_files(directory):

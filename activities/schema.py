@@ -62,6 +62,7 @@ class FormField(Strict):
     max_items: Annotated[int, Field(ge=1, le=20)] = 5  # list: how many entries
     distress_alert: bool = False  # scale: alert facilitators at or above the group threshold
     show_as: Literal["count", "words"] = "count"  # short_text: the room may see a moderated word list
+    at_home: bool = False  # answered after the session (the try itself): the take-home sheet prints it blank if unanswered
 
     @field_validator("id")
     @classmethod
@@ -79,15 +80,46 @@ class FormField(Strict):
         return self
 
 
+class PrintGroup(Strict):
+    """Questions that print together on the worksheet (nothing changes on the screens).
+
+    `table`: the questions are the columns of a table with `rows` blank rows, one try or one rung per row
+    (more than four columns print on a landscape page at the end of the sheet); `chain`: the same, with an
+    arrow from each column to the next (situation -> reaction -> body -> what helps); `side_by_side`: the
+    questions next to each other, each with its room to write (evidence for and against); `card`: a
+    wallet-sized card to cut out and fold in four, the heading on its front (a steadying plan)."""
+
+    layout: Literal["table", "chain", "side_by_side", "card"]
+    fields: Annotated[list[Annotated[str, Field(pattern=FIELD_ID.pattern)]], Field(min_length=2, max_length=8)]
+    heading: Annotated[str, Field(max_length=120)] = ""
+    help: Annotated[str, Field(max_length=500)] = ""
+    columns: list[Annotated[str, Field(min_length=1, max_length=60)]] = []  # short column headings
+    rows: Annotated[int, Field(ge=1, le=12)] = 5
+
+    @model_validator(mode="after")
+    def _columns(self) -> PrintGroup:
+        if self.columns and len(self.columns) != len(self.fields):
+            raise ValueError("columns must name each of the fields, in the same order")
+        if self.layout == "side_by_side" and len(self.fields) > 3:
+            raise ValueError("side_by_side takes two or three fields")
+        return self
+
+
 class FormSettings(Strict):
     fields: Annotated[list[FormField], Field(min_length=1, max_length=20)]
     go_around: bool = False  # read answers aloud in a round after writing
+    print: Annotated[list[PrintGroup], Field(max_length=4)] = []  # how questions print together (handouts)
 
     @model_validator(mode="after")
     def _unique_ids(self) -> FormSettings:
         ids = [f.id for f in self.fields]
         if len(ids) != len(set(ids)):
             raise ValueError("field ids must be unique")
+        grouped = [fid for group in self.print for fid in group.fields]
+        if unknown := sorted(set(grouped) - set(ids)):
+            raise ValueError(f"print groups name fields the form does not have: {', '.join(unknown)}")
+        if len(grouped) != len(set(grouped)):
+            raise ValueError("a field can be in one print group only")
         return self
 
 
@@ -125,9 +157,23 @@ class InfoSection(Strict):
     agreements: Annotated[list[Line], Field(max_length=4)] = []
 
 
+class Grid(Strict):
+    """A two-by-two to mark on paper (self x other): two row headings, two column headings, four cells
+    (row by row), and what to do with it."""
+
+    heading: Line
+    rows_label: Annotated[str, Field(min_length=1, max_length=60)]
+    columns_label: Annotated[str, Field(min_length=1, max_length=60)]
+    rows: Annotated[list[Annotated[str, Field(min_length=1, max_length=80)]], Field(min_length=2, max_length=2)]
+    columns: Annotated[list[Annotated[str, Field(min_length=1, max_length=80)]], Field(min_length=2, max_length=2)]
+    cells: Annotated[list[Annotated[str, Field(min_length=1, max_length=200)]], Field(min_length=4, max_length=4)]
+    help: Annotated[str, Field(max_length=500)] = ""
+
+
 class InfoSettings(Strict):
     sections: Annotated[list[InfoSection], Field(min_length=1, max_length=12)]
     reflection: list[Line] = []  # optional questions to think about
+    grid: Grid | None = None  # optional: a two-by-two the worksheet and the handout print
 
 
 class PairsSettings(Strict):
@@ -191,6 +237,9 @@ class ActivityBase(Strict):
     safety_notes: list[Text] = []
     debrief: list[Line] = []
     hybrid_notes: list[Text] = []
+    # practice guides for the facilitator this activity leans on (activities/guides/<slug>.yaml; the
+    # library and the upload check they exist)
+    guides: Annotated[list[Annotated[str, Field(pattern=SLUG.pattern, max_length=60)]], Field(max_length=4)] = []
 
     @field_validator("slug")
     @classmethod

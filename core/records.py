@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select
 
 from activities import engine
+from activities.kinds import form_records
 from core import live
 from core.activity_models import ActivityRun
 from core.extensions import db
@@ -47,16 +48,18 @@ def _known(run: dict[str, Any]) -> bool:
 
 
 def session_record(gs: GroupSession, participant: Participant) -> list[dict[str, Any]]:
-    """That person's record in each activity of the session: [{"title", "kind", "record"}], where
-    record is {"items": [...], "received": [...]} (docs/ENGINE_CONTRACT.md). Activities where they wrote
-    and received nothing are left out."""
+    """That person's record in each activity of the session: [{"title", "kind", "record", "later"}], where
+    record is {"items": [...], "received": [...]} (docs/ENGINE_CONTRACT.md) and `later` the form's fields
+    meant for after the session that they have not answered yet (definitions, no answers). Activities
+    where they wrote and received nothing are left out."""
     out = []
     for run in session_runs(gs):
         if not _known(run):
             continue
         record = engine.member_record(run["state"], participant.engine_id)
         if record["items"] or record["received"]:
-            out.append({"title": run["title"], "kind": run["kind"], "record": record})
+            later = form_records.left_for_home(run["state"], participant.engine_id) if run["kind"] == "form" else []
+            out.append({"title": run["title"], "kind": run["kind"], "record": record, "later": later})
     return out
 
 

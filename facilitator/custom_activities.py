@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 from pydantic import ValidationError
 from sqlalchemy import select
 
-from activities import yaml_reader
+from activities import guides, yaml_reader
 from activities.engine import KINDS as ENGINE_KINDS
 from activities.schema import ActivityAdapter
 from core import catalogue
@@ -116,7 +116,7 @@ def validate(data: Any) -> Problems:
                 loc = loc[1:]
             problems.append((".".join(loc) or "(file)", _message(err)))
         return problems
-    return []
+    return [("guides", f"there is no guide called {g!r}") for g in guides.unknown(list(data.get("guides") or []))]
 
 
 def describe(path: str) -> str:

@@ -12,6 +12,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from activities import guides
 from activities import plan as plan_steps
 from activities.engine import KINDS as LIVE_KINDS
 from activities.library import CATEGORIES, MAX_FILE_BYTES
@@ -34,6 +35,7 @@ from facilitator.plan_forms import (
     SaveTemplateForm,
 )
 from facilitator.plans import PlanError
+from handouts import practice_guides
 
 # The plan page's words for an activity's settings, from core/vocabulary.py (the in-a-sentence forms).
 WORDS = {"kind": vocab.KINDS, "audience": vocab.AUDIENCES, "order": {k: o.phrase for k, o in vocab.ORDERS.items()},
@@ -61,7 +63,8 @@ def plan(session_id: int):
         "facilitator/plan.html", gs=gs, group=gs.group, rows=rows, library=_library(gs.group),
         planned=sum(item.minutes for item, _ in rows), suggested=sum(a.duration for _, a in rows if a is not None),
         earlier=plans.sessions_with_plans(gs), templates=plans.templates_of(gs.group), editable=gs.status != "ended",
-        words=WORDS, live_kinds=LIVE_KINDS, prompt_of=plan_steps.prompt_of, prompt_kinds=plan_steps.PROMPT_KINDS,
+        words=WORDS, live_kinds=LIVE_KINDS, guides=practice_guides.links(list(guides.shipped())),
+        prompt_of=plan_steps.prompt_of, prompt_kinds=plan_steps.PROMPT_KINDS,
         prompt_max=plans.PROMPT_MAX, just_added=request.args.get("added", "")[:80])
 
 
@@ -205,7 +208,8 @@ def activity_preview(group_id: int, slug: str):
         abort(404)
     return render_template("facilitator/activity_preview.html", group=group, slug=slug, a=activity,
                            back=_from_session(group), words=WORDS, live_kinds=LIVE_KINDS,
-                           own=slug.startswith(catalogue.CUSTOM_PREFIX), action=ActionForm())
+                           own=slug.startswith(catalogue.CUSTOM_PREFIX), action=ActionForm(),
+                           guides=practice_guides.links(list(activity.guides)))
 
 
 def _saved(group: Group, slug: str, title: str) -> Response:

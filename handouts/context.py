@@ -11,6 +11,7 @@ from typing import Any
 
 from activities import privacy
 from core import vocabulary as vocab
+from handouts import layouts, practice_guides
 
 # Categories, kinds, orders, field types, breath phases, exercises, groups, card modes and anonymity: core/vocabulary.py.
 AUDIENCE_WORDS = privacy.AUDIENCE_WORDS  # one source with the phones' "who sees this" lines
@@ -79,12 +80,17 @@ def _form_settings(s: dict) -> dict[str, Any]:
     facts = [f"Members answer {len(fields)} question{'s' if len(fields) != 1 else ''} on their own screens "
              "(or on the printed worksheet)."]
     if s["go_around"]:
-        facts.append("Afterwards, members read their answers aloud in a go-around; passing is always fine.")
-    facts.append(f"Answers marked \u201c{AUDIENCE_WORDS['private']}\u201d are never shown to anyone else, not even to you.")
-    facts.append(f"The room display shows a summary only of questions marked \u201c{AUDIENCE_WORDS['summary']}"
-                 f"\u201d or \u201c{AUDIENCE_WORDS['group']}\u201d, once at least {privacy.MIN_CONTRIBUTORS} "
-                 f"people have answered, and never a bar that stands for one person; \u201c{AUDIENCE_WORDS['facilitators']}"
-                 "\u201d answers never reach it.")
+        facts.append("Afterwards, members read aloud what they choose to share, in a go-around; passing is always fine.")
+    audiences = {f["audience"] for f in s["fields"]}
+    if "private" in audiences:
+        facts.append(f"Answers marked \u201c{AUDIENCE_WORDS['private']}\u201d are never shown to anyone else, not even to you.")
+    if audiences & {"summary", "group"}:
+        facts.append(f"The room display shows a summary only of questions marked \u201c{AUDIENCE_WORDS['summary']}"
+                     f"\u201d or \u201c{AUDIENCE_WORDS['group']}\u201d, once at least {privacy.MIN_CONTRIBUTORS} "
+                     f"people have answered, and never a bar that stands for one person; \u201c{AUDIENCE_WORDS['facilitators']}"
+                     "\u201d answers never reach it.")
+    else:
+        facts.append("Nothing from this activity reaches the room display.")
     return {"facts": facts, "fields": fields}
 
 
@@ -197,6 +203,7 @@ def guide_data(activity: Any, replaced: str | None = None) -> dict[str, Any]:
         "steps_minutes": at, "prompts": [p for p in a.prompts if p != replaced],
         "settings": _with_replaced(settings_in_words(a), replaced),
         "safety_notes": list(a.safety_notes), "debrief": list(a.debrief), "hybrid_notes": list(a.hybrid_notes),
+        "guides": practice_guides.links(list(a.guides)), "cutouts": layouts.cutouts(a),
     }
 
 
@@ -229,14 +236,25 @@ def _field_question(field: dict, emotions: list[dict]) -> dict[str, Any]:
     return question(label, "lines", help_text, n=WRITING_LINES["short_text"])
 
 
+def home_question(field: dict, emotions: list[dict]) -> dict[str, Any]:
+    """A field to answer after the session, as a question with room to write (the take-home sheet)."""
+    return _field_question(field, emotions)
+
+
 def _prompt_questions(prompts: list[str], n: int = WRITING_LINES["prompt"]) -> list[dict[str, Any]]:
     return [question(p, "lines", n=n) for p in prompts]
 
 
 def _form_blocks(activity: Any, emotions: list[dict]) -> list[dict[str, Any]]:
-    """Each question with the same "who sees this" line as on the phone (activities/privacy.py)."""
-    return [{**_field_question(f, emotions), "who_sees": privacy.WHO_SEES[privacy.form_who_sees(f)]}
-            for f in activity.settings.model_dump(mode="json")["fields"]]
+    """Each question with the same "who sees this" line as on the phone (activities/privacy.py), and
+    the print groups' shapes (handouts/layouts.py)."""
+    s = activity.settings.model_dump(mode="json")
+    questions = {f["id"]: {**_field_question(f, emotions), "who_sees": privacy.WHO_SEES[privacy.form_who_sees(f)]}
+                 for f in s["fields"]}
+    emotion_ids = [f["id"] for f in s["fields"] if f["type"] == "emotion"]
+    for fid in emotion_ids[1:]:  # the feelings list prints once; a later feeling question points to it
+        questions[fid]["families_above"] = True
+    return layouts.arrange(s["fields"], s["print"], questions)
 
 
 def _round_blocks(activity: Any, replaced: str | None = None) -> list[dict[str, Any]]:
@@ -260,8 +278,9 @@ def _pacer_blocks(activity: Any) -> list[dict[str, Any]]:
     if s.mode == "breathing":
         cycle = sum(p.seconds for p in s.pattern)
         blocks: list[dict[str, Any]] = [
-            {"type": "pattern", "phases": [{"label": vocab.BREATH[p.label].capitalize(), "seconds": p.seconds}
-                                           for p in s.pattern],
+            {"type": "pattern", "phases": (phases := [{"label": vocab.BREATH[p.label].capitalize(), "seconds": p.seconds}
+                                                      for p in s.pattern]),
+             "square": layouts.square(phases),
              "cycle": cycle, "cycles": s.cycles, "total": duration_words(cycle * s.cycles)}]
         if tips:
             blocks.append({"type": "list", "heading": "As you practise", "items": tips, "ordered": False})
@@ -301,8 +320,9 @@ def _pairs_blocks(activity: Any) -> list[dict[str, Any]]:
     blocks.append({"type": "heading", "text": "Your notes"})
     blocks += _prompt_questions(list(activity.prompts))
     if s.observer_checklist:
-        blocks.append({"type": "heading", "text": "When you are the observer"})
-        blocks += _prompt_questions(list(s.observer_checklist), n=2)
+        blocks.append({"type": "checklist", "heading": "When you are the observer",
+                       "help": "Tick what you noticed, with a word or two about it.",
+                       "items": list(s.observer_checklist)})
     return blocks
 
 
@@ -326,7 +346,9 @@ def _cards_blocks(activity: Any) -> list[dict[str, Any]]:
 
 def _info_blocks(activity: Any) -> list[dict[str, Any]]:
     sections = [sec.model_dump() for sec in activity.settings.sections]
+    grid = activity.settings.grid
     return [{"type": "reading", "sections": sections},
+            *([layouts.grid_block(grid.model_dump())] if grid is not None else []),
             {"type": "heading", "text": "Questions to think about"},
             *_prompt_questions(list(activity.prompts), n=WRITING_LINES["reading"])]
 
@@ -356,9 +378,29 @@ def worksheet_data(activity: Any, emotions: list[dict], replaced: str | None = N
 
     Nothing facilitator-only: no purpose, steps, say-lines, safety notes, debrief or hybrid notes."""
     blocks = worksheet_blocks(activity, emotions, replaced)
-    return {"slug": activity.slug, "title": activity.title, "intro": activity.intro,
+    return {"who_sees_all": _who_sees_once(blocks), "slug": activity.slug, "title": activity.title, "intro": activity.intro,
             "content_note": activity.content_note, "blocks": blocks,
             "questions": [b["label"] for b in blocks if b["type"] == "question"]}
+
+
+def _who_sees_once(blocks: list[dict[str, Any]]) -> dict[str, str]:
+    """Say the readers of most answers once at the top of the sheet, and under a question only where
+    they differ. Returns {"line": ..., "unless": bool} (unless: some questions say otherwise), or {}."""
+    said = [line for b in blocks for line in _who_lines(b)]
+    if not said:
+        return {}
+    common = max(set(said), key=lambda line: (said.count(line), line))
+    for b in blocks:
+        for q in (b, *b.get("questions", [])):
+            who = q.get("who_sees")
+            if who == common or who == [common]:
+                q.pop("who_sees")
+    return {"line": common, "unless": any(line != common for line in said)}
+
+
+def _who_lines(block: dict[str, Any]) -> list[str]:
+    who = block.get("who_sees")
+    return [who] if isinstance(who, str) else list(who or [])
 
 
 def reference_data(activity: Any) -> dict[str, Any]:
@@ -366,6 +408,7 @@ def reference_data(activity: Any) -> dict[str, Any]:
     s = activity.settings
     return {"slug": activity.slug, "title": activity.title, "intro": activity.intro,
             "content_note": activity.content_note, "sections": [sec.model_dump() for sec in s.sections],
+            "grid": layouts.grid_block(s.grid.model_dump()) if s.grid is not None else None,
             "questions": list(s.reflection) or list(activity.prompts)}
 
 

@@ -20,6 +20,8 @@ from flask import Flask, current_app, render_template
 from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from handouts import fit
+
 # The app logs at INFO; WeasyPrint's step-by-step progress lines are noise there.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
@@ -80,7 +82,7 @@ def paper_css(paper: str) -> CSS:
     """Page size only (the rest of the print styles live in static/print.css)."""
     size = PAPERS[paper]
     return CSS(string=f"@page {{ size: {size}; }} @page cover {{ size: {size}; }} "
-                      f"@page log {{ size: {size} landscape; }}")
+                      f"@page log {{ size: {size} landscape; }} @page wide {{ size: {size} landscape; }}")
 
 
 @lru_cache(maxsize=4)
@@ -114,8 +116,14 @@ def html_to_pdf(html: str, paper: str, url_fetcher: StaticFetcher) -> bytes:
     Needs no Flask app: the render pool's worker processes run this (handouts/worker.py)."""
     if paper not in PAPERS:
         raise ValueError(f"paper must be one of {', '.join(PAPERS)}")
-    document = HTML(string=html, base_url=ORIGIN + "/", url_fetcher=url_fetcher)
-    return document.write_pdf(stylesheets=[print_css(url_fetcher.roots), paper_css(paper)], **PDF_OPTIONS)
+    return laid_out(html, paper, url_fetcher).write_pdf(**PDF_OPTIONS)
+
+
+def laid_out(html: str, paper: str, url_fetcher: StaticFetcher) -> Any:
+    """The laid-out pages (a WeasyPrint Document), copyfitted against a last page of a few lines (handouts/fit.py)."""
+    source = HTML(string=html, base_url=ORIGIN + "/", url_fetcher=url_fetcher)
+    sheets = [print_css(url_fetcher.roots), paper_css(paper)]
+    return fit.fitted(lambda extra: source.render(stylesheets=[*sheets, *extra], **PDF_OPTIONS))
 
 
 def render_pdf(template: str, context: dict[str, Any], paper: str = DEFAULT_PAPER) -> bytes:

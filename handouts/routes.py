@@ -18,12 +18,13 @@ from flask import Response, abort, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from activities import guides
 from core import audit, catalogue, links, roster
 from core.auth import group_or_404, session_by_public_id, session_or_404
 from core.extensions import db
 from core.models import GroupSession, Participant
 from core.sockets import participant_cookie
-from handouts import bp
+from handouts import bp, practice_guides
 from handouts import context as ctx
 from handouts import session_context as sctx
 from handouts.making import TooManyRenders, make_pdf
@@ -143,6 +144,22 @@ def group_activity(group_id: int, slug: str, what: str, pdf: bool):
     activity = catalogue.resolve(group.id, slug) if len(slug) <= 80 else None
     back = url_for("facilitator.activity_preview", group_id=group.id, slug=slug)
     return _activity_handout(activity, what, pdf, back, group.id)
+
+
+@both("/handouts/guides/<slug>")
+@login_required
+def practice_guide(slug: str, pdf: bool):
+    """A practice guide for facilitators (repairing ruptures, ...): the preview is the page to read."""
+    guide = guides.shipped().get(slug) if len(slug) <= 80 else None
+    if guide is None:
+        abort(404)
+    back = request.referrer if _same_site(request.referrer) else None
+    return respond("handouts/practice_guide.html", practice_guides.context(guide), filename(slug, "guide"), pdf, back)
+
+
+def _same_site(url: str | None) -> bool:
+    """A referrer of this app's own (to offer "Back"), never another site's."""
+    return bool(url) and url.startswith(request.host_url) and len(url) <= 500
 
 
 # ---- group and session handouts ----------------------------------------------------------------

@@ -17,6 +17,7 @@ from handouts.context import (
     clock,
     doc,
     guide_data,
+    home_question,
     lines_of,
     phrase,
     worksheet_data,
@@ -159,21 +160,25 @@ def take_home_context(gs: GroupSession, participant: Participant, emotions: list
     Only `participant`'s record is read. `include_private=False` (a facilitator printing for someone
     who had their own device) leaves out what that person kept private."""
     family_labels = {f["id"]: f["label"] for f in emotions}
-    activities, commitments, withheld = [], [], 0
+    activities, commitments, withheld, commitment_withheld = [], [], 0, False
     for entry in records.session_record(gs, participant):
         answers = []
         for item in entry["record"]["items"]:
             if item["audience"] == "private" and not include_private:
                 withheld += 1
+                commitment_withheld = commitment_withheld or item["commitment"]
                 continue
             (commitments if item["commitment"] else answers).append(_answer(item, family_labels))
         cards = [{"label": r.get("label"), "text": r["text"], "from": r["from"]} for r in entry["record"]["received"]]
-        if answers or cards:
-            activities.append({"title": entry["title"], "answers": answers, "received": cards})
+        # the fields meant for after the session, blank, to fill in at home (the try, how it went)
+        later = [home_question(f, emotions) for f in entry.get("later", [])]
+        if answers or cards or later:
+            activities.append({"title": entry["title"], "answers": answers, "received": cards, "later": later})
     return {"doc": doc(f"{gs.title}: take-home sheet for {participant.display_name}",
                        "Take-home sheet \u00b7 yours to keep", "take-home"),
             "home": {"title": gs.title, "group": gs.group.name, "name": participant.display_name,
                      "date": date_words(gs.starts_at or gs.created_at), "commitments": commitments,
+                     "commitment_withheld": commitment_withheld,
                      "activities": activities, "withheld": withheld, "families": emotions,
                      "log_days": list(range(1, LOG_DAYS + 1)),
                      "crisis": crisis_lines(gs.group)}}

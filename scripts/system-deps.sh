@@ -8,7 +8,8 @@
 # To run (make run / make serve install only these):
 #   libpango-1.0-0 libpangoft2-1.0-0  WeasyPrint (already on new machines)
 #   libharfbuzz-subset0             WeasyPrint subsets fonts with it (~2x faster than fontTools)
-#   fonts-dejavu-core               the handouts' font (no remote fonts here)
+#   fonts-dejavu-core               the handouts' fallback font, wide script coverage (no remote fonts here)
+#   fonts-lato                      the handouts' typeface (embedded in each PDF)
 # To test (make test only):
 #   chromium                        e2e tests (Playwright drives /usr/bin/chromium; never `playwright install`)
 #   redis-server (+ redis-tools)    Socket.IO message queue; throwaway test instance (scripts/services.sh)
@@ -30,7 +31,7 @@ case "$PURPOSE" in
   *) echo "usage: $0 run|test [--check]" >&2; exit 2 ;;
 esac
 
-RUN_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
+RUN_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-lato)
 TEST_PACKAGES=(chromium redis-server redis-tools postgresql-15 postgresql-client-15 nginx poppler-utils nodejs)
 PACKAGES=("${RUN_PACKAGES[@]}")
 if [[ "$PURPOSE" == test ]]; then PACKAGES+=("${TEST_PACKAGES[@]}"); fi

@@ -71,6 +71,13 @@ def member_record(state: State, member_id: str) -> Record:
     return record
 
 
+def left_for_home(state: State, member_id: str) -> list[dict[str, Any]]:
+    """The fields meant for after the session (`at_home`) that the member has not answered yet, for the
+    blank part of their take-home sheet. Field definitions only: nobody's answers."""
+    mine = state.get("answers", {}).get(member_id) or {}
+    return [copy.deepcopy(f) for f in state.get("fields", []) if f.get("at_home") and f["id"] not in mine]
+
+
 def summary(state: State) -> Summary:
     """Every answer but private ones, per member (private ones only counted), and how many answered."""
     fields = [f for f in state.get("fields", []) if f["audience"] != PRIVATE]

@@ -42,9 +42,19 @@ CATALOGUE: dict[int, list[tuple[str, str]]] = {
     17: [("attachment-patterns", "info")],
     18: [("secure-base-earned-security", "info")],
     19: [("phq-9", "measure"), ("gad-7", "measure"), ("session-feedback", "measure")],  # issue 13: measures
+    # issue 15: what the library lacked (CONTENT.md, "What the library still lacks")
+    20: [("other-possible-readings", "form")],
+    21: [("the-kind-voice", "form")],
+    22: [("boundaries-that-keep-connection", "pairs")],
+    23: [("re-authoring-your-story", "form")],
+    24: [("window-of-tolerance", "info")],
+    25: [("steadying-plan", "form")],
+    26: [("closing-session", "form"), ("booster-plan", "form")],
 }
 CATEGORY_OF_ITEM = {**dict.fromkeys(range(1, 4), "frame"), **dict.fromkeys(range(4, 11), "skill"),
-                    **dict.fromkeys(range(11, 16), "reflection"), **dict.fromkeys(range(16, 19), "psychoeducation"), 19: "reflection"}
+                    **dict.fromkeys(range(11, 16), "reflection"), **dict.fromkeys(range(16, 19), "psychoeducation"), 19: "reflection",
+                    20: "reflection", 21: "skill", 22: "skill", 23: "reflection", 24: "psychoeducation",
+                    25: "reflection", 26: "reflection"}
 ALL_SLUGS = [slug for items in CATALOGUE.values() for slug, _ in items]
 HARD_MATERIAL = ["trigger-safe-zone-map", "exposure-ladder", "repair-script", "role-play-rehearsal",
                  "attachment-patterns", "empathic-listening", "compassionate-feedback"]

@@ -189,7 +189,8 @@ GROUP_PAGES = [
     "/sessions/{s}/take-home/{p}.pdf",
 ]
 LIBRARY_PAGES = ["/handouts/activities/check-in/guide", "/handouts/activities/check-in/worksheet",
-                 "/handouts/activities/attachment-patterns/reference"]
+                 "/handouts/activities/attachment-patterns/reference", "/handouts/guides/repairing-ruptures",
+                 "/handouts/guides/repairing-ruptures.pdf"]
 # role -> expected status for group pages, library pages
 EXPECTED = {"owner": (200, 200), "other_facilitator": (404, 200), "anonymous": (302, 302), "participant": (302, 302)}
 

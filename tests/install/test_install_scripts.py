@@ -35,7 +35,7 @@ def missing(purpose: str, env: dict) -> set[str]:
 def test_running_installs_no_test_packages(tmp_path):
     env = fake_debian(tmp_path)
     run = missing("run", env)
-    assert "libpango-1.0-0" in run and "fonts-dejavu-core" in run and "libharfbuzz-subset0" in run
+    assert "libpango-1.0-0" in run and "fonts-dejavu-core" in run and "libharfbuzz-subset0" in run and "fonts-lato" in run
     assert not run & TEST_ONLY
     assert TEST_ONLY <= missing("test", env)
 
