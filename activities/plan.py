@@ -60,8 +60,11 @@ def brief(activity: Any, emotions: list[dict]) -> dict:
     Facilitator-only parts of the file sit under "guide", which only the facilitator view includes."""
     settings = activity.settings.model_dump()
     if activity.kind == "form":
+        settings.pop("print", None)  # how the worksheet prints: nothing a screen draws
         for f in settings["fields"]:
             f.pop("distress_alert", None)
+    if activity.kind == "info":
+        settings.pop("grid", None)  # printed only
     return {
         "slug": activity.slug, "title": activity.title, "kind": activity.kind, "intro": activity.intro,
         "prompts": list(activity.prompts), "content_note": activity.content_note, "settings": settings,

@@ -54,8 +54,30 @@ def alerts(gs: GroupSession, names: dict[str, str]) -> list[dict]:
              "kind": a.get("kind", "distress"), "kind_words": KIND_WORDS.get(a.get("kind", "distress"), ""),
              "what": _what(a), "word": a.get("word"), "at": _clock(a["at"]), "followup": a["followup"],
              "followup_words": alert_list.FOLLOWUP_WORDS[a["followup"]], "by": a["by_name"],
-             "followup_at": _clock(a["followup_at"])}
+             "followup_at": _clock(a["followup_at"]), "at_seconds": a["at"]}
             for a in alert_list.facilitator_view(state)]
+
+
+def pause_signals(gs: GroupSession, names: dict[str, str]) -> list[dict]:
+    """The private "I need a pause" signals of the session: who, when, and when a facilitator answered
+    (with their note). Facilitators only, like the alerts."""
+    state, _version = live.load_state(gs.id)
+    return [{"name": names.get(sig["member"], sig["name"]), "at": _clock(sig["at"]), "at_seconds": sig["at"],
+             "answered_at": _clock(sig.get("ack_at")), "note": sig.get("ack_note") or ""}
+            for sig in (state.get("signals") or [])]
+
+
+def follow_ups(alerts_: list[dict], signals: list[dict]) -> list[dict]:
+    """One list to go through after the session, in the order things happened: each pause signal and
+    each alert, what was done in the session, and whether anything is still open."""
+    items = [{"name": s["name"], "what": "Asked for a pause", "at": s["at"], "key": s["at_seconds"],
+              "done": (f"Answered {s['answered_at']}" + (f": {s['note']}" if s["note"] else "")) if s["answered_at"]
+              else "Not answered in the session", "open": not s["answered_at"]} for s in signals]
+    items += [{"name": a["name"], "what": f"{a['kind_words']}: {a['what']}" + (f" ({a['activity']})" if a["activity"] else ""),
+               "at": a["at"], "key": a["at_seconds"],
+               "done": a["followup_words"].capitalize() + (f" by {a['by']}, {a['followup_at']}" if a["by"] else ""),
+               "open": a["followup"] == alert_list.NEW} for a in alerts_]
+    return [{k: v for k, v in item.items() if k != "key"} for item in sorted(items, key=lambda i: i["key"] or 0)]
 
 
 def session_summary(gs: GroupSession) -> dict:
@@ -80,6 +102,7 @@ def session_summary(gs: GroupSession) -> dict:
     total_airtime = sum(airtime.values())
     return {"title": gs.title, "group": gs.group.name, "starts_at": gs.starts_at, "status": gs.status,
             "attendance": attendance, "activities": activities, "tables": tables,
-            "forms": [t for t in tables if t["kind"] == "form"], "alerts": alerts(gs, names),
+            "forms": [t for t in tables if t["kind"] == "form"], "alerts": (found := alerts(gs, names)),
+            "follow_ups": follow_ups(found, pause_signals(gs, names)),
             "airtime_total": round(total_airtime),
             "admitted_count": sum(1 for p in people if p.admitted_at is not None)}

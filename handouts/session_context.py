@@ -132,7 +132,8 @@ def summary_context(gs: GroupSession, emotions: list[dict]) -> dict[str, Any]:
                         "airtime_total": mmss(total), "activities": activities,
                         "planned_total": sum(a["planned_minutes"] for a in activities),
                         "taken_total": round(sum(a["minutes"] for a in activities), 1), "forms": forms,
-                        "alerts": s["alerts"]}}
+                        "alerts": s["alerts"], "follow_ups": s["follow_ups"],
+                        "open_follow_ups": sum(1 for item in s["follow_ups"] if item["open"])}}
 
 
 # ---- the take-home sheet (one participant) -------------------------------------------------------

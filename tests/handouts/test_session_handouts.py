@@ -3,6 +3,7 @@ get each of them."""
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 
@@ -230,3 +231,29 @@ def test_a_packet_with_the_agreements_activity_prints_the_groups_agreements_once
         assert html.count("We start on time.") == 1
     text = pdf_text(f.client.get(f"/sessions/{gs.id}/handouts/packet.pdf?edition=participant").data)
     assert "Thisgroup'sagreements" in text.replace("\u2019", "'") and "Westartontime." in text
+
+
+def test_the_summary_lists_every_pause_signal_and_alert_to_follow_up(room, app):
+    from core.models import LiveState
+
+    f, gs, ana, ben = room["f"], room["gs"], room["ana"], room["ben"]
+    now = time.time()
+    with app.app_context():
+        with db.transaction() as s:
+            live = s.get(LiveState, gs.id)
+            live.state = {**live.state, "signals": [
+                {"id": 1, "member": f"p{ana.id}", "name": "Ana", "kind": "pause", "at": now - 900, "ack_at": now - 880,
+                 "ack_note": "Stepped out with her for a minute"},
+                {"id": 2, "member": f"p{ben.id}", "name": "Ben", "kind": "pause", "at": now - 300, "ack_at": None,
+                 "ack_note": ""}]}
+    page = f.client.get(f"/sessions/{gs.id}/summary").data.decode()
+    assert "Follow-up list (2, 1 still open)" in page
+    assert "Stepped out with her for a minute" in page and "Not answered in the session" in page
+    text = pdf_text(f.client.get(f"/sessions/{gs.id}/handouts/summary.pdf").data)
+    assert "Follow-uplist(2,1stillopen)" in text and text.index("Ana") < text.index("Notansweredinthesession")
+
+
+def test_an_empty_summary_says_there_is_nothing_to_follow_up(room):
+    f, gs = room["f"], room["gs"]
+    text = pdf_text(f.client.get(f"/sessions/{gs.id}/handouts/summary.pdf").data)
+    assert "Nothingtofollowup:nopausesignalsandnoalertsinthissession." in text

@@ -41,7 +41,7 @@ class AnyOf:
 # ---- the allow-list ---------------------------------------------------------------------------------
 
 FIELD = dict.fromkeys(("id", "type", "label", "help", "audience", "required", "min_label", "max_label",
-                       "max_items", "show_as", "who_sees"), S)  # never "distress_alert"
+                       "max_items", "show_as", "at_home", "who_sees"), S)  # never "distress_alert"
 SETTINGS = {
     "round": dict.fromkeys(("order", "turn_seconds", "prompt"), S),
     "form": {"fields": [FIELD], "go_around": S},
