@@ -151,6 +151,11 @@
     var wrap = el(group ? "fieldset" : "div", "field act-field", box);
     var label = el(group ? "legend" : "label", null, wrap, f.label + (f.required ? " (required)" : ""));
     var described = [];
+    if (f.at_home) {  /* answered after the session, when the step has been tried (activities/schema.FormField) */
+      el("p", "hint act-later", wrap, "For afterwards: after you try the step, note it on your take-home sheet or in your practice log.")
+        .id = name + "-later";
+      described.push(name + "-later");
+    }
     if (f.help) { el("p", "hint", wrap, f.help).id = name + "-help"; described.push(name + "-help"); }
     el("p", "audience", wrap, "Who sees this: " + f.who_sees).id = name + "-who";  /* the view's words (activities/privacy.py) */
     described.push(name + "-who");
