@@ -6,24 +6,26 @@ is a dotted path into the file such as `settings.fields.1.type`. Loading functio
 
 The packaged library also loads the scored measures (`measures/<id>.yaml`, activities/instruments.py):
 a broken instrument stops start-up like a broken activity, and a measure naming an unknown
-instrument is a problem of that activity file.
+instrument is a problem of that activity file; the same for the practice guides (`guides/<slug>.yaml`,
+activities/guides.py) and an activity naming an unknown guide. Problems and the bounded read:
+activities/problems.py; the emotions file's model: activities/emotions.py.
 
 Files are read by `yaml_reader` (bounded size, depth and node count; no anchors, aliases, tags or
 repeated keys), the same reader that facilitators' uploads go through.
 """
 from __future__ import annotations
 
-import re
 import typing
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import ValidationError
 
-from . import guides, instruments, yaml_reader
-from .schema import KINDS, Activity, ActivityAdapter, ActivityBase
+from . import guides, instruments
+from .emotions import EmotionFamily, EmotionsFile, validate_emotions
+from .problems import FILE_FIELD, MAX_FILE_BYTES, LibraryError, Problem, pydantic_problems, read_yaml
+from .schema import Activity, ActivityAdapter, ActivityBase
 
 __all__ = [
     "EMOTIONS_PATH",
@@ -47,85 +49,9 @@ LIBRARY_DIR = PACKAGE_DIR / "library"
 EMOTIONS_PATH = PACKAGE_DIR / "emotions.yaml"
 EMOTIONS_NAMES = ("emotions.yaml", "emotions.yml")
 SUFFIXES = (".yaml", ".yml")
-MAX_FILE_BYTES = yaml_reader.MAX_BYTES
-FILE_FIELD = yaml_reader.FILE_FIELD  # `field` of problems about the file as a whole
 
 # Display order of categories: the order of the catalogue (frame first), not alphabetical.
 CATEGORIES: tuple[str, ...] = typing.get_args(ActivityBase.model_fields["category"].annotation)
-
-
-# ---- problems -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with one file. `field` is a dotted path, or "(file)" for the whole file."""
-
-    file: str
-    field: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.file}: {self.field}: {self.reason}"
-
-
-class LibraryError(Exception):
-    """Raised when the library (or a file) does not load; carries every problem found."""
-
-    def __init__(self, problems: Iterable[Problem]):
-        self.problems: list[Problem] = list(problems)
-        n = len(self.problems)
-        head = f"{n} problem{'s' if n != 1 else ''} in the activity library"
-        super().__init__("\n  ".join([head + ":", *map(str, self.problems)]))
-
-
-# ---- emotions.yaml ------------------------------------------------------------------------
-
-_WORD = Annotated[str, Field(min_length=1, max_length=40)]
-_FAMILY_ID = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
-
-
-class EmotionFamily(_Strict):
-    """A family of feeling words (sad, scared, ...) for the emotion picker and the feelings list."""
-
-    id: str
-    label: Annotated[str, Field(min_length=1, max_length=40)]
-    note: Annotated[str, Field(max_length=300)] = ""  # one plain line for the handout
-    words: Annotated[list[_WORD], Field(min_length=3, max_length=16)]
-    # How a feeling of this family weighs a check-in's intensity (activities/kinds/form_distress.py).
-    # Left out of model_dump: the emotion picker reaches participants, the alert rule is for facilitators.
-    distress: Annotated[Literal["likely", "low_energy", "never", "unclear"], Field(exclude=True)]
-
-    @field_validator("id")
-    @classmethod
-    def _id(cls, v: str) -> str:
-        if not _FAMILY_ID.match(v):
-            raise ValueError("family id must be lower_snake_case, starting with a letter")
-        return v
-
-
-class EmotionsFile(_Strict):
-    intro: Annotated[str, Field(max_length=500)] = ""
-    families: Annotated[list[EmotionFamily], Field(min_length=2, max_length=12)]
-
-    @field_validator("families")
-    @classmethod
-    def _unique(cls, families: list[EmotionFamily]) -> list[EmotionFamily]:
-        ids = [f.id for f in families]
-        if len(ids) != len(set(ids)):
-            raise ValueError("family ids must be unique")
-        seen: dict[str, str] = {}
-        for fam in families:
-            for word in fam.words:
-                key = word.casefold()
-                if key in seen:
-                    raise ValueError(f"the word {word!r} appears in both {seen[key]!r} and {fam.id!r}")
-                seen[key] = fam.id
-        return families
 
 
 # ---- the library object -------------------------------------------------------------------
@@ -194,45 +120,6 @@ def _sort_key(a: Activity) -> tuple[int, str, str]:
 # ---- reading one file ---------------------------------------------------------------------
 
 
-def _read_yaml(path: Path) -> tuple[Any, list[Problem]]:
-    """Read a YAML file with the bounded reader. Returns (data, problems); data is None when there are problems."""
-    name = str(path)
-    try:
-        with path.open("rb") as fh:
-            raw = fh.read(MAX_FILE_BYTES + 1)
-    except FileNotFoundError:
-        return None, [Problem(name, FILE_FIELD, "no such file")]
-    except IsADirectoryError:
-        return None, [Problem(name, FILE_FIELD, "is a directory, not a file")]
-    except OSError as exc:
-        return None, [Problem(name, FILE_FIELD, f"cannot read: {exc.strerror or exc}")]
-    data, problems = yaml_reader.read(raw)
-    return data, [Problem(name, p.field, p.reason) for p in problems]
-
-
-def _pydantic_problems(name: str, exc: ValidationError, data: dict[str, Any]) -> list[Problem]:
-    problems = []
-    kind = data.get("kind")
-    for err in exc.errors():
-        loc = [str(part) for part in err["loc"]]
-        # The discriminated union puts the kind tag first ("form.settings..."): strip it.
-        if loc and isinstance(kind, str) and kind in KINDS and loc[0] == kind:
-            loc = loc[1:]
-        reason = err["msg"]
-        if err["type"] == "union_tag_not_found":
-            loc, reason = ["kind"], f"missing; expected one of {', '.join(KINDS)}"
-        elif err["type"] == "union_tag_invalid":
-            loc, reason = ["kind"], f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}"
-        elif err["type"] == "missing":
-            reason = "required field is missing"
-        elif err["type"] == "extra_forbidden":
-            reason = "unknown field (check the spelling)"
-        elif reason.startswith("Value error, "):
-            reason = reason[len("Value error, "):]
-        problems.append(Problem(name, ".".join(loc) or FILE_FIELD, reason))
-    return problems
-
-
 def _validate_activity(path: Path, data: Any) -> tuple[Activity | None, list[Problem]]:
     name = str(path)
     if not isinstance(data, dict):
@@ -243,7 +130,7 @@ def _validate_activity(path: Path, data: Any) -> tuple[Activity | None, list[Pro
     try:
         activity = ActivityAdapter.validate_python(data)
     except ValidationError as exc:
-        problems.extend(_pydantic_problems(name, exc, data))
+        problems.extend(pydantic_problems(name, exc, data))
     problems.extend(_instrument_problem(name, activity))
     problems.extend(Problem(name, "guides", f"unknown guide {g!r}; expected one of {', '.join(guides.shipped())}")
                     for g in guides.unknown(list(activity.guides) if activity else []))
@@ -293,19 +180,8 @@ def guide_problems(directory: Path = guides.GUIDES_DIR) -> list[Problem]:
     return []
 
 
-def _validate_emotions(path: Path, data: Any) -> tuple[EmotionsFile | None, list[Problem]]:
-    name = str(path)
-    if not isinstance(data, dict):
-        got = "an empty file" if data is None else f"a {type(data).__name__}"
-        return None, [Problem(name, FILE_FIELD, f"top level must be a mapping of fields, got {got}")]
-    try:
-        return EmotionsFile.model_validate(data), []
-    except ValidationError as exc:
-        return None, _pydantic_problems(name, exc, {})
-
-
 def _check_activity_file(path: Path) -> tuple[Activity | None, Any, list[Problem]]:
-    data, problems = _read_yaml(path)
+    data, problems = read_yaml(path)
     if problems:
         return None, None, problems
     activity, problems = _validate_activity(path, data)
@@ -330,10 +206,10 @@ def load_file(path: str | Path) -> Activity:
 def load_emotions(path: str | Path = EMOTIONS_PATH) -> EmotionsFile:
     """Load and validate an emotions file. Raises LibraryError."""
     path = Path(path)
-    data, problems = _read_yaml(path)
+    data, problems = read_yaml(path)
     emotions = None
     if not problems:
-        emotions, problems = _validate_emotions(path, data)
+        emotions, problems = validate_emotions(path, data)
     if problems or emotions is None:
         raise LibraryError(problems)
     return emotions
@@ -441,9 +317,9 @@ def check_paths(paths: Iterable[str | Path]) -> list[Problem]:
     seen: dict[str, Path] = {}
     for path in files:
         if _is_emotions_file(path):
-            data, file_problems = _read_yaml(path)
+            data, file_problems = read_yaml(path)
             if not file_problems:
-                _, file_problems = _validate_emotions(path, data)
+                _, file_problems = validate_emotions(path, data)
             problems.extend(file_problems)
             continue
         _, data, file_problems = _check_activity_file(path)

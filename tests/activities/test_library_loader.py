@@ -7,7 +7,8 @@ import pytest
 import yaml
 
 from activities import library, yaml_reader
-from activities.library import EMOTIONS_PATH, LIBRARY_DIR, _read_yaml, check_paths, load_file
+from activities.library import EMOTIONS_PATH, LIBRARY_DIR, check_paths, load_file
+from activities.problems import read_yaml
 
 LIBRARY_FILES = sorted(LIBRARY_DIR.glob("*.yaml")) + [EMOTIONS_PATH]
 
@@ -30,18 +31,18 @@ def test_the_c_loader_is_used_when_available():
 
 @pytest.mark.parametrize("path", LIBRARY_FILES, ids=lambda p: p.name)
 def test_library_files_read_the_same_with_either_loader(path, monkeypatch):
-    fast = _read_yaml(path)
+    fast = read_yaml(path)
     monkeypatch.setattr(yaml_reader, "LOADER", yaml.SafeLoader)
-    assert fast == _read_yaml(path) == (yaml.safe_load(path.read_text("utf-8")), [])
+    assert fast == read_yaml(path) == (yaml.safe_load(path.read_text("utf-8")), [])
 
 
 @pytest.mark.parametrize("name", sorted(BROKEN))
 def test_a_broken_file_is_refused_by_either_loader(name, tmp_path, monkeypatch):
     path = tmp_path / f"{name}.yaml"
     path.write_text(BROKEN[name], "utf-8")
-    fast = _read_yaml(path)
+    fast = read_yaml(path)
     monkeypatch.setattr(yaml_reader, "LOADER", yaml.SafeLoader)
-    pure = _read_yaml(path)
+    pure = read_yaml(path)
     assert fast[0] is None and fast[1] and pure[0] is None and pure[1]
     assert [p.field for p in fast[1]] == [p.field for p in pure[1]]
 

@@ -86,6 +86,17 @@ def open_first_console(page, server, group: str, title: str) -> None:
     page.wait_for_selector("#conn:has-text('connected')")
 
 
+def plan_from_console(page, titles) -> None:
+    """From the console: the plan builder, each library activity added in turn (its flash awaited), then
+    back to the console."""
+    console = page.url
+    page.click("#plan-panel a:has-text('Edit the plan')")
+    for title in titles:
+        page.click(f"button:has-text('Add {title}')")
+        page.wait_for_selector(f".flash:has-text('{title}')")
+    page.goto(console)
+
+
 def enter_by_link(page, link: str, name: str):
     """A participant's way in on an open page: the link, a name, the agreements, then the waiting room."""
     page.goto(link)

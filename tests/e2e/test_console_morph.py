@@ -4,7 +4,7 @@ focus and the <details> they opened; a button pressed from the keyboard keeps th
 its fallback when it is spent); saving folds the fill-in form away and shows what was saved."""
 import pytest
 
-from tests.e2e.conftest import enter_by_link, open_first_console
+from tests.e2e.conftest import enter_by_link, open_first_console, plan_from_console
 
 pytestmark = [pytest.mark.e2e, pytest.mark.server, pytest.mark.timeout(600)]
 
@@ -19,12 +19,7 @@ def test_an_update_keeps_what_the_facilitator_is_doing(own_server, browser, audi
     server = own_server
     fac = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
     open_first_console(fac, server, "Thursday group", "Week 2")
-    console_url = fac.url
-    fac.click("#plan-panel a:has-text('Edit the plan')")
-    for title in ("Check-in round", "Go-around"):
-        fac.click(f"button:has-text('Add {title}')")
-        fac.wait_for_selector(f".flash:has-text('{title}')")
-    fac.goto(console_url)
+    plan_from_console(fac, ["Check-in round", "Go-around"])
     ana = enter_by_link(browser.new_context(viewport=PHONE).new_page(), fac.input_value("#join-url"), "Ana")
     fac.wait_for_selector("#waiting .person:has-text('Ana')")
     fac.click("#admit-all")
@@ -85,11 +80,7 @@ def test_a_focused_button_takes_its_new_label(own_server, browser):
     server = own_server
     fac = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
     open_first_console(fac, server, "Friday group", "Week 1")
-    console_url = fac.url
-    fac.click("#plan-panel a:has-text('Edit the plan')")
-    fac.click("button:has-text('Add Empathic listening')")
-    fac.wait_for_selector(".flash:has-text('Empathic listening')")
-    fac.goto(console_url)
+    plan_from_console(fac, ["Empathic listening"])
     link = fac.input_value("#join-url")
     for name in ("Ana", "Ben"):
         enter_by_link(browser.new_context(viewport=PHONE).new_page(), link, name)

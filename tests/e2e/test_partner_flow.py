@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import enter_by_link, open_first_console
+from tests.e2e.conftest import enter_by_link, open_first_console, plan_from_console
 
 pytestmark = [pytest.mark.e2e, pytest.mark.server, pytest.mark.timeout(600)]  # gunicorn + Chromium; setup included
 
@@ -43,13 +43,7 @@ def test_listening_triad_with_rotation_and_a_moderated_feedback_round(server, br
     errors: list[str] = []
     fac = browser.new_context(viewport=LAPTOP).new_page()
     open_first_console(fac, server, "Tuesday group", "Week 7: listening")
-    console_url = fac.url
-
-    fac.click("#plan-panel a:has-text('Edit the plan')")
-    for title in PLAN:
-        fac.click(f"button:has-text('Add {title}')")
-        fac.wait_for_selector(f".flash:has-text('{title}')")
-    fac.goto(console_url)
+    plan_from_console(fac, PLAN)
     fac.wait_for_selector(f"#plan-items li:has-text('{PLAN[-1]}')")
 
     link = fac.input_value("#join-url")

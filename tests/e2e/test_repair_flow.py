@@ -4,7 +4,7 @@ and the room display shows the two sides next to each other. Every state is audi
 screenshotted (test-output/e2e/repair-*.png)."""
 import pytest
 
-from tests.e2e.conftest import open_first_console
+from tests.e2e.conftest import open_first_console, plan_from_console
 from tests.e2e.test_partner_flow import LAPTOP, join, watch
 
 pytestmark = [pytest.mark.e2e, pytest.mark.server, pytest.mark.timeout(600)]  # gunicorn + Chromium; setup included
@@ -14,11 +14,7 @@ def test_a_triad_asks_for_repair_and_offers_it(server, browser, audit, shots):
     errors: list[str] = []
     fac = browser.new_context(viewport=LAPTOP).new_page()
     open_first_console(fac, server, "Thursday group", "Week 4: repair")
-    console_url = fac.url
-    fac.click("#plan-panel a:has-text('Edit the plan')")
-    fac.click("button:has-text('Add Repair script')")
-    fac.wait_for_selector(".flash:has-text('Repair script')")
-    fac.goto(console_url)
+    plan_from_console(fac, ["Repair script"])
     link = fac.input_value("#join-url")
     people = {name: join(browser, link, name, errors) for name in ("Ana", "Ben", "Cy")}
     fac.wait_for_selector("#waiting .person:has-text('Cy')")
